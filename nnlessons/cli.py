@@ -1,0 +1,278 @@
+"""The `nnlessons` command: list, explain and run lessons.
+
+Only click, rich and pluggy are imported here; torch is imported by `run`, after
+the input has been checked.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+from click.core import ParameterSource
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from nnlessons import __version__
+from nnlessons.devices import check_syntax
+from nnlessons.errors import LessonInputError
+from nnlessons.lesson_info import Option
+from nnlessons.registry import Lesson, LessonRegistry
+
+
+def registry_of(ctx: click.Context) -> LessonRegistry:
+    """The registry for this invocation, loaded from entry points on first use (tests inject one)."""
+    obj = ctx.ensure_object(dict)
+    if "registry" not in obj:
+        obj["registry"] = LessonRegistry.from_entry_points()
+    return obj["registry"]
+
+
+class NNLessonsGroup(click.Group):
+    """Turns unexpected exceptions into one line (a traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.Abort):
+            raise
+        except click.ClickException:
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            raise
+        except Exception as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise click.ClickException(f"{type(exc).__name__}: {exc} (run 'nnlessons --debug ...' for the traceback)") from None
+
+
+@click.group(cls=NNLessonsGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="nnlessons")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """A command-line course in PyTorch fundamentals.
+
+    \b
+      nnlessons list                 the lessons
+      nnlessons explain cnn-shapes   read a lesson
+      nnlessons run cnn-shapes       run it (add --help for its options)
+    """
+    ctx.ensure_object(dict)["debug"] = debug
+
+
+# ---- list ---------------------------------------------------------------------------------
+
+
+def lesson_summary(lesson: Lesson) -> dict[str, Any]:
+    if lesson.broken:
+        return {"id": lesson.id, "broken": True, "error": lesson.error, "source": lesson.source}
+    info = lesson.info
+    return {
+        "id": info.id,
+        "title": info.title,
+        "summary": info.summary,
+        "concepts": list(info.concepts),
+        "cpu_seconds": info.cpu_seconds,
+        "needs_download": info.needs_download,
+        "options": [
+            {"name": o.name, "flag": o.flag, "type": o.type.__name__, "default": _plain(o.default), "help": o.help}
+            for o in info.options
+        ],
+        "broken": False,
+        "error": None,
+        "source": lesson.source,
+    }
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, Path) else value
+
+
+def _rough_time(seconds: float) -> str:
+    return f"~{seconds:.0f} s" if seconds < 90 else f"~{seconds / 60:.0f} min"
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the lessons as JSON.")
+@click.pass_context
+def list_lessons(ctx: click.Context, as_json: bool) -> None:
+    """Show every installed lesson."""
+    lessons = registry_of(ctx).ordered()
+    if as_json:
+        click.echo(json.dumps([lesson_summary(l) for l in lessons], indent=2))
+        return
+    table = Table(title="nnlessons", title_justify="left")
+    for name, justify in [("id", "left"), ("title", "left"), ("summary", "left"), ("concepts", "left"), ("CPU time", "right"), ("download", "left")]:
+        table.add_column(name, justify=justify, overflow="fold")
+    for lesson in lessons:
+        if lesson.broken:
+            table.add_row(f"[red]{lesson.id}[/]", "[red]BROKEN[/]", f"[red]{lesson.error}[/]", "", "", "")
+            continue
+        info = lesson.info
+        table.add_row(info.id, info.title, info.summary, ", ".join(info.concepts), _rough_time(info.cpu_seconds), "yes" if info.needs_download else "no")
+    console = Console()
+    console.print(table)
+    if not lessons:
+        console.print("No lessons installed. Lessons register under the entry-point group 'nnlessons.lessons'.")
+    else:
+        console.print("Read one with [bold]nnlessons explain ID[/], run it with [bold]nnlessons run ID[/].")
+
+
+# ---- explain ------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("lesson_id")
+@click.pass_context
+def explain(ctx: click.Context, lesson_id: str) -> None:
+    """Read a lesson: its text, then its options."""
+    registry = registry_of(ctx)
+    lesson = registry.runnable(lesson_id)
+    console = Console()
+    console.print(Markdown(registry.explain_text(lesson)))
+    console.print()
+    console.print(options_table(lesson))
+    console.print(f"Common options: --device, --seed, --out, --quick, --json, --quiet.  Run it: nnlessons run {lesson.id}")
+
+
+def options_table(lesson: Lesson) -> Table:
+    table = Table(title=f"Options of {lesson.id}", title_justify="left")
+    for name in ("option", "type", "default", "--quick", "allowed", "help"):
+        table.add_column(name, overflow="fold")
+    for o in lesson.info.options:
+        quick = "" if o.quick is None else str(o.quick)
+        table.add_row(o.flag, o.type.__name__, str(o.default), quick, o.describe_range(), o.help)
+    return table
+
+
+# ---- run ----------------------------------------------------------------------------------
+
+
+def _click_type(option: Option) -> click.ParamType | type:
+    if option.choices:
+        return click.Choice(option.choices)
+    if option.type is int and (option.min is not None or option.max is not None):
+        return click.IntRange(None if option.min is None else int(option.min), None if option.max is None else int(option.max))
+    if option.type is float and (option.min is not None or option.max is not None):
+        return click.FloatRange(option.min, option.max)
+    if option.type is Path:
+        return click.Path(path_type=Path)
+    return option.type
+
+
+def lesson_option(option: Option) -> click.Option:
+    """A lesson's declared Option as a real click option."""
+    if option.type is bool:
+        decls = [f"{option.flag}/--no-{option.flag[2:]}", option.name]
+        return click.Option(decls, default=option.default, help=option.help, show_default=True, envvar=option.envvar)
+    quick = "" if option.quick is None else f" (--quick: {option.quick})"
+    return click.Option(
+        [option.flag, option.name],
+        type=_click_type(option),
+        default=option.default,
+        show_default=True,
+        envvar=option.envvar,
+        show_envvar=option.envvar is not None,
+        help=option.help + quick,
+    )
+
+
+def _validate_device(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    try:
+        return check_syntax(value)
+    except LessonInputError as exc:
+        raise click.BadParameter(exc.message) from None
+
+
+COMMON_OPTIONS = [
+    click.Option(["--device"], default="auto", show_default=True, callback=_validate_device,
+                 help="auto | cpu | cuda | cuda:N | mps. auto picks cuda, then mps, then cpu."),
+    click.Option(["--seed"], type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed."),
+    click.Option(["--out"], type=click.Path(path_type=Path), default=None,
+                 help="Output folder (default: ./nnlessons-runs/ID-TIMESTAMP)."),
+    click.Option(["--quick"], is_flag=True, help="The smallest run that still shows everything."),
+    click.Option(["--json", "json_output"], is_flag=True, help="Print the run record as JSON on stdout; tables go to stderr."),
+    click.Option(["--quiet"], is_flag=True, help="No progress bars."),
+]
+
+
+class RunGroup(click.Group):
+    """`nnlessons run ID`: one sub-command per installed lesson, built from its LessonInfo."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [l.id for l in registry_of(ctx).ordered()]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        registry = registry_of(ctx)
+        lesson = registry.lessons.get(name)
+        if lesson is None:
+            return None
+        if lesson.broken:
+            return click.Command(
+                name,
+                help=f"BROKEN: {lesson.error}",
+                context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+                callback=lambda: registry.runnable(name),
+            )
+        info = lesson.info
+        return click.Command(
+            name,
+            params=[*COMMON_OPTIONS, *(lesson_option(o) for o in info.options)],
+            callback=click.pass_context(lambda c, **kw: run_command(c, name, **kw)),
+            help=f"{info.title}: {info.summary}\n\nRead the lesson first with 'nnlessons explain {name}'.",
+            short_help=info.summary,
+        )
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0]
+        command = self.get_command(ctx, name)
+        if command is None:
+            raise click.UsageError(registry_of(ctx).unknown_message(name), ctx)
+        return name, command, args[1:]
+
+
+@cli.group(cls=RunGroup)
+def run() -> None:
+    """Run a lesson: tables in the terminal, plots and run.json in a folder."""
+
+
+def run_command(ctx: click.Context, lesson_id: str, *, device: str, seed: int, out: Path | None, quick: bool,
+                json_output: bool, quiet: bool, **lesson_values: Any) -> None:
+    from nnlessons.runner import RunRequest, make_console, print_json, resolve_params, run_lesson
+
+    registry = registry_of(ctx)
+    info = registry.runnable(lesson_id).info
+    given = {
+        name: value for name, value in lesson_values.items()
+        if ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)
+    }
+    request = RunRequest(
+        lesson_id=lesson_id, device=device, seed=seed, out=out, quick=quick,
+        params=resolve_params(info, given, quick), quiet=quiet, json_output=json_output,
+    )
+    record = run_lesson(registry, request, make_console(json_output))
+    if json_output:
+        print_json(record)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `nnlessons` script: exit 2 on bad input, 130 on Ctrl-C."""
+    try:
+        code = cli.main(args=argv, prog_name="nnlessons", standalone_mode=False)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,75 @@
+"""The lesson plugin API: three hooks, each documented here.
+
+A lesson is a Python module (or any object) registered under the entry-point
+group ``nnlessons.lessons``; the entry-point name is the lesson id::
+
+    [project.entry-points."nnlessons.lessons"]
+    my-lesson = "my_lesson_package"
+
+The module implements the hooks below with the ``@hookimpl`` decorator. The
+runner calls the hooks of the one lesson it is working with, never of every
+installed plugin, so each hook is ``firstresult``: the lesson's answer is the
+answer.
+
+Keep the module's top level light: ``nnlessons list`` and ``explain`` import
+it, and must not import torch, numpy, pandas or matplotlib. Import those inside
+`nnlessons_run` (or in a submodule it imports).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from nnlessons.lesson_info import LessonInfo
+    from nnlessons.run_context import RunContext
+
+PROJECT = "nnlessons"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec(firstresult=True)
+def nnlessons_lesson_info() -> LessonInfo:
+    """Describe the lesson: id, title, summary, concepts, options. Required.
+
+    Called by ``list``, ``explain`` and ``run``; must be cheap and must not
+    import torch.
+
+    :return: a :class:`nnlessons.LessonInfo` whose ``id`` equals the lesson's
+        entry-point name.
+    """
+
+
+@hookspec(firstresult=True)
+def nnlessons_explain() -> str | None:
+    """Return the lesson text, Markdown, shown by ``nnlessons explain``. Optional.
+
+    Return ``None`` (or leave the hook out) to use the plugin module's
+    docstring, which is also the page the docs site renders: write it as a
+    lesson page (the idea, the formulas, what to look at in the output,
+    pitfalls).
+
+    :return: Markdown text, or ``None`` for the module docstring.
+    """
+
+
+@hookspec(firstresult=True)
+def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
+    """Run the lesson and return its metrics. Required.
+
+    Print with ``ctx.console`` / ``ctx.table``, save plots with
+    ``ctx.save_figure``, show long loops with ``ctx.progress``. Put every
+    tensor and module on ``ctx.device``. The runner has already seeded
+    ``random``, numpy and torch with ``ctx.seed``, made ``ctx.out_dir`` and
+    resolved ``ctx.params`` (the lesson's options); it writes ``run.json``
+    afterwards. Raise :class:`nnlessons.LessonInputError` for bad user input.
+
+    :param ctx: the run context: device, seed, output folder, console,
+        parameter values and helpers.
+    :return: metrics, a JSON-serialisable dict of numbers (nested dicts of
+        numbers are fine), recorded in ``run.json``.
+    """
