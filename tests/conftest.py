@@ -1,0 +1,36 @@
+"""Shared fixtures: run a lesson in-process through the real CLI and the real entry points."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from nnlessons.cli import cli
+
+
+@pytest.fixture
+def run_lesson(tmp_path: Path) -> Callable[..., dict[str, Any]]:
+    """Run ``nnlessons run LESSON --device cpu --json --out tmp ARGS...`` and return the run record.
+
+    Defaults to ``--quick``; pass ``quick=False`` for a default-size run.
+    The record's ``out_dir`` key is the run folder.
+    """
+
+    def run(lesson_id: str, *args: str, quick: bool = True) -> dict[str, Any]:
+        out = tmp_path / f"{lesson_id}-run"
+        argv = ["run", lesson_id, "--device", "cpu", "--json", "--out", str(out), *args]
+        if quick:
+            argv.append("--quick")
+        result = CliRunner().invoke(cli, argv, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        record = json.loads(result.stdout)
+        assert json.loads((out / "run.json").read_text()) == record
+        record["out_dir"] = out
+        return record
+
+    return run
