@@ -1,0 +1,183 @@
+"""The CLI against plugins registered on a fresh registry: list, explain, run, options and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from demo_plugins import BadInputLesson, CountingLesson, ExplainingLesson, FailingLesson, NoRunHook
+from nnlessons import __version__
+from nnlessons.cli import cli
+from nnlessons.registry import LessonRegistry
+
+
+@pytest.fixture
+def registry() -> LessonRegistry:
+    registry = LessonRegistry()
+    registry.add("counting", CountingLesson())
+    registry.add("explaining", ExplainingLesson())
+    registry.add("failing", FailingLesson())
+    registry.add("bad-input", BadInputLesson())
+    registry.add("no-run", NoRunHook())
+    return registry
+
+
+@pytest.fixture
+def invoke(registry):
+    def invoke(*args: str, env: dict | None = None):
+        env = {"COLUMNS": "200", **(env or {})}  # wide enough that rich does not wrap table cells
+        return CliRunner().invoke(cli, list(args), obj={"registry": registry}, env=env)
+
+    return invoke
+
+
+def run_json(invoke, tmp_path: Path, *args: str) -> dict:
+    result = invoke("run", "counting", "--device", "cpu", "--json", "--out", str(tmp_path / "out"), *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_list_shows_lessons_and_broken_plugins(invoke):
+    result = invoke("list")
+    assert result.exit_code == 0
+    assert "Counting" in result.output and "Sums random numbers." in result.output
+    assert "BROKEN" in result.output and "missing hook nnlessons_run" in result.output
+
+
+def test_list_json(invoke):
+    result = invoke("list", "--json")
+    assert result.exit_code == 0
+    lessons = {entry["id"]: entry for entry in json.loads(result.stdout)}
+    counting = lessons["counting"]
+    assert counting["title"] == "Counting"
+    assert counting["concepts"] == ["seeds"]
+    assert counting["cpu_seconds"] == 1 and counting["needs_download"] is False
+    assert [o["flag"] for o in counting["options"]] == ["--steps", "--scale", "--mode", "--plot", "--label"]
+    assert lessons["no-run"]["broken"] is True
+
+
+def test_explain_renders_docstring_and_options(invoke):
+    result = invoke("explain", "counting")
+    assert result.exit_code == 0
+    assert "Counting" in result.output and "Adds numbers." in result.output
+    assert "--steps" in result.output and "How many numbers." in result.output
+
+
+def test_explain_hook_wins(invoke):
+    result = invoke("explain", "explaining")
+    assert "Text from the explain hook." in result.output
+
+
+def test_run_writes_record_with_everything_needed_to_reproduce(invoke, tmp_path):
+    record = run_json(invoke, tmp_path, "--steps", "4", "--seed", "7")
+    assert record["lesson"] == "counting" and record["status"] == "ok"
+    assert record["seed"] == 7 and record["device"] == "cpu"
+    assert record["params"] == {"steps": 4, "scale": 1.0, "mode": "sum", "plot": True, "label": "x.csv"}
+    assert record["metrics"]["steps"] == 4
+    assert record["versions"]["nnlessons"] == __version__ and record["versions"]["torch"]
+    assert record["duration_seconds"] >= 0
+    out = tmp_path / "out"
+    assert record["artifacts"] == [str((out / "values.png").resolve())]
+    assert (out / "values.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((out / "run.json").read_text()) == record
+    assert record["command"] == ("nnlessons run counting --seed 7 --device cpu --steps 4 --scale 1.0 "
+                                 "--mode sum --plot --label x.csv")
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(invoke, tmp_path):
+    first = run_json(invoke, tmp_path / "a", "--seed", "3")["metrics"]["total"]
+    again = run_json(invoke, tmp_path / "b", "--seed", "3")["metrics"]["total"]
+    other = run_json(invoke, tmp_path / "c", "--seed", "4")["metrics"]["total"]
+    assert first == again
+    assert first != other
+
+
+def test_quick_uses_quick_values_unless_the_user_sets_them(invoke, tmp_path):
+    assert run_json(invoke, tmp_path / "a", "--quick")["params"]["steps"] == 2
+    assert run_json(invoke, tmp_path / "b", "--quick", "--steps", "9")["params"]["steps"] == 9
+    record = run_json(invoke, tmp_path / "c")
+    assert record["params"]["steps"] == 5 and record["metrics"]["quick"] is False
+
+
+def test_bool_option_and_envvar(invoke, tmp_path):
+    result = invoke("run", "counting", "--device", "cpu", "--json", "--no-plot", "--out", str(tmp_path / "o"),
+                    env={"COUNTING_LABEL": "from-env.csv"})
+    record = json.loads(result.stdout)
+    assert record["params"]["plot"] is False and record["artifacts"] == []
+    assert record["params"]["label"] == "from-env.csv"
+
+
+def test_json_keeps_stdout_pure(invoke, tmp_path):
+    result = invoke("run", "counting", "--device", "cpu", "--json", "--out", str(tmp_path / "o"))
+    json.loads(result.stdout)  # nothing but the record on stdout
+    assert "values" in result.stderr  # the tables went to stderr
+
+
+def test_run_help_lists_lesson_options(invoke):
+    result = invoke("run", "counting", "--help")
+    assert result.exit_code == 0
+    for text in ("--steps", "1<=x<=100", "--quick: 2", "--mode", "--no-plot", "--device", "--seed", "--out", "--json"):
+        assert text in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "countin"], "No lesson called 'countin'. Did you mean 'counting'?"),
+        (["explain", "countng"], "Did you mean 'counting'?"),
+        (["run", "counting", "--steps", "many"], "'many' is not a valid integer"),
+        (["run", "counting", "--steps", "0"], "0 is not in the range 1<=x<=100"),
+        (["run", "counting", "--scale", "11"], "not in the range"),
+        (["run", "counting", "--mode", "max"], "'max' is not one of 'sum', 'mean'"),
+        (["run", "counting", "--stepz", "3"], "No such option '--stepz'"),
+        (["run", "counting", "--device", "gpu"], "Unknown device 'gpu'; use auto, cpu, cuda, cuda:N or mps."),
+        (["run", "counting", "--device", "cuda"], "Device 'cuda' is not available on this machine; available devices:"),
+        (["run", "counting", "--device", "mps"], "Device 'mps' is not available on this machine"),
+        (["run", "no-run"], "Lesson 'no-run' cannot run because its plugin is broken (invalid plugin: missing hook nnlessons_run)"),
+        (["run", "bad-input"], "The CSV is missing the column 'actual'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_clear_message(invoke, tmp_path, args, message):
+    result = invoke(*args, "--out", str(tmp_path / "o")) if args[0] == "run" and args[1] != "countin" else invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unwritable_output_folder(invoke, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = invoke("run", "counting", "--device", "cpu", "--out", str(blocker / "sub"))
+    assert result.exit_code == 2
+    assert f"Cannot write to output folder '{blocker / 'sub'}'" in result.output
+    assert "choose a writable folder with --out" in result.output
+    assert blocker.read_text() == "not a folder"  # nothing lost
+
+
+def test_lesson_bug_is_one_line_without_debug_and_a_traceback_with_it(invoke, registry, tmp_path):
+    result = invoke("run", "failing", "--device", "cpu", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1
+    assert "ZeroDivisionError: division by zero in step 3" in result.output
+    assert "--debug" in result.output
+    assert json.loads((tmp_path / "o" / "run.json").read_text())["status"] == "failed"
+    debug = CliRunner().invoke(cli, ["--debug", "run", "failing", "--device", "cpu", "--out", str(tmp_path / "d")],
+                               obj={"registry": registry})
+    assert isinstance(debug.exception, ZeroDivisionError)  # re-raised: the traceback is shown
+
+
+def test_default_output_folder_is_new_per_run(invoke, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first = invoke("run", "counting", "--device", "cpu", "--json")
+    second = invoke("run", "counting", "--device", "cpu", "--json")
+    folders = sorted(p.name for p in (tmp_path / "nnlessons-runs").iterdir())
+    assert len(folders) == 2 and all(f.startswith("counting-") for f in folders)
+    assert json.loads(first.stdout)["metrics"] == json.loads(second.stdout)["metrics"]
