@@ -1,0 +1,137 @@
+"""A lesson package made here, found only through its entry-point metadata, in real subprocesses.
+
+Also: Ctrl-C keeps what was saved, a plugin that fails to import does not break `list`,
+and `list`, `explain` and `--help` never import torch or the other heavy libraries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+LESSON_SOURCE = '''
+"""# Tiny third-party lesson
+
+Shows that anyone can add a lesson with one entry point.
+"""
+from nnlessons import LessonInfo, Option, hookimpl
+
+
+@hookimpl
+def nnlessons_lesson_info():
+    return LessonInfo(id="tiny", title="Tiny", summary="A lesson from another package.",
+                      options=(Option("sleep", float, 0.0, "Seconds to sleep after saving.", min=0, max=60),))
+
+
+@hookimpl
+def nnlessons_run(ctx):
+    import time
+    import torch
+
+    ctx.path("saved-early.txt").write_text("kept")
+    ctx.add_artifact(ctx.path("saved-early.txt"))
+    deadline = time.monotonic() + ctx.params.sleep
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+    return {"answer": float(torch.tensor(41.0, device=ctx.device) + 1)}
+'''
+
+BROKEN_SOURCE = "import a_module_that_does_not_exist\n"
+
+
+def make_package(root: Path, dist: str, module: str, source: str, entry: str) -> None:
+    """A distribution on sys.path: the module plus *.dist-info with entry_points.txt (what pip would write)."""
+    (root / module).mkdir(parents=True)
+    (root / module / "__init__.py").write_text(source)
+    info = root / f"{dist}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[nnlessons.lessons]\n{entry} = {module}\n")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    make_package(root, "nnlessons_tiny", "nnlessons_tiny", LESSON_SOURCE, "tiny")
+    make_package(root, "nnlessons_broken", "nnlessons_broken", BROKEN_SOURCE, "broken")
+    return root
+
+
+def nnlessons(site: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(site), "COLUMNS": "200"}
+    return subprocess.run([sys.executable, "-m", "nnlessons", *args], env=env, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def test_third_party_lesson_appears_in_list(site):
+    result = nnlessons(site, "list", "--json")
+    assert result.returncode == 0, result.stderr
+    lessons = {entry["id"]: entry for entry in json.loads(result.stdout)}
+    assert lessons["tiny"]["title"] == "Tiny" and lessons["tiny"]["source"] == "nnlessons_tiny"
+
+
+def test_broken_plugin_is_listed_as_broken_and_others_still_work(site):
+    result = nnlessons(site, "list")
+    assert result.returncode == 0
+    assert "Tiny" in result.stdout
+    assert "BROKEN" in result.stdout and "No module named 'a_module_that_does_not_exist'" in result.stdout
+    run = nnlessons(site, "run", "broken")
+    assert run.returncode == 2
+    assert "Lesson 'broken' cannot run because its plugin is broken" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_third_party_lesson_explains_and_runs(site, tmp_path):
+    explain = nnlessons(site, "explain", "tiny")
+    assert explain.returncode == 0 and "Shows that anyone can add a lesson" in explain.stdout
+    out = tmp_path / "run"
+    run = nnlessons(site, "run", "tiny", "--device", "cpu", "--json", "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    assert record["metrics"] == {"answer": 42.0}
+    assert (out / "saved-early.txt").read_text() == "kept"
+
+
+def test_ctrl_c_exits_130_and_keeps_what_was_saved(site, tmp_path):
+    out = tmp_path / "interrupted"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    proc = subprocess.Popen([sys.executable, "-m", "nnlessons", "run", "tiny", "--device", "cpu", "--sleep", "60", "--out", str(out)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (out / "saved-early.txt").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "Interrupted" in stdout and "Traceback" not in stderr
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "interrupted"
+    assert record["artifacts"] == [str(out.resolve() / "saved-early.txt")]
+    assert (out / "saved-early.txt").read_text() == "kept"
+
+
+HEAVY = ("torch", "torchvision", "numpy", "pandas", "matplotlib")
+PROBE = textwrap.dedent("""
+    import sys
+    from nnlessons.cli import cli
+    try:
+        cli.main(sys.argv[1:], prog_name="nnlessons", standalone_mode=False)
+    finally:
+        heavy = sorted({name.split(".")[0] for name in sys.modules} & {%s})
+        print("HEAVY=" + ",".join(heavy), file=sys.stderr)
+""" % ", ".join(repr(h) for h in HEAVY))
+
+
+@pytest.mark.parametrize("args", [["list"], ["list", "--json"], ["--help"], ["explain", "tiny"], ["run", "--help"], ["run", "tiny", "--help"]])
+def test_fast_commands_do_not_import_heavy_libraries(site, args):
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY=\n" in result.stderr, result.stderr
