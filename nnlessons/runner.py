@@ -143,7 +143,7 @@ def run_lesson(registry: LessonRegistry, request: RunRequest, console: Console) 
     ctx.table(
         "Run settings",
         ["setting", "value"],
-        [("device", str(device)), ("seed", request.seed), ("quick", request.quick), ("output folder", str(out_dir))]
+        [("device", str(device)), ("seed", request.seed), ("quick", request.quick), ("output folder", display_path(out_dir))]
         + [(option.flag, params[option.name]) for option in info.options],
     )
 
@@ -175,7 +175,7 @@ def run_lesson(registry: LessonRegistry, request: RunRequest, console: Console) 
         record.update(status="interrupted", duration_seconds=round(time.perf_counter() - start, 3))
         record["artifacts"] = [str(p) for p in ctx.artifacts]
         _write_record(out_dir, record)
-        console.print(f"[yellow]Interrupted.[/] Kept {len(ctx.artifacts)} saved file(s) and run.json in {out_dir}")
+        console.print(f"[yellow]Interrupted.[/] Kept {len(ctx.artifacts)} saved file(s) and run.json in {display_path(out_dir)}")
         raise click.exceptions.Exit(130) from None
     except Exception:
         record.update(status="failed", duration_seconds=round(time.perf_counter() - start, 3))
@@ -190,9 +190,17 @@ def run_lesson(registry: LessonRegistry, request: RunRequest, console: Console) 
     ctx.add_artifact(path)
     console.rule("[bold]Saved")
     for artifact in ctx.artifacts:
-        console.print(f"  {artifact}")
+        console.print(f"  {display_path(artifact)}")
     console.print(f"Finished in {record['duration_seconds']:.1f} s. Re-run with: {record['command']}")
     return record
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _write_record(out_dir: Path, record: dict[str, Any]) -> Path:
