@@ -107,17 +107,22 @@ def list_lessons(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([lesson_summary(l) for l in lessons], indent=2))
         return
-    table = Table(title="nnlessons", title_justify="left")
-    for name, justify in [("id", "left"), ("title", "left"), ("summary", "left"), ("concepts", "left"), ("CPU time", "right"), ("download", "left")]:
-        table.add_column(name, justify=justify, overflow="fold")
+    table = Table(title="nnlessons", title_justify="left", show_lines=True)
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("title", ratio=2)
+    table.add_column("summary", ratio=4)
+    table.add_column("concepts", ratio=3)
+    table.add_column("CPU time", justify="right", no_wrap=True)
+    table.add_column("download", no_wrap=True)
+    broken = [lesson for lesson in lessons if lesson.broken]
     for lesson in lessons:
-        if lesson.broken:
-            table.add_row(f"[red]{lesson.id}[/]", "[red]BROKEN[/]", f"[red]{lesson.error}[/]", "", "", "")
-            continue
-        info = lesson.info
-        table.add_row(info.id, info.title, info.summary, ", ".join(info.concepts), _rough_time(info.cpu_seconds), "yes" if info.needs_download else "no")
+        if not lesson.broken:
+            info = lesson.info
+            table.add_row(info.id, info.title, info.summary, ", ".join(info.concepts), _rough_time(info.cpu_seconds), "yes" if info.needs_download else "no")
     console = Console()
     console.print(table)
+    for lesson in broken:  # one full line each: the error is what the user needs to read
+        console.print(f"[red]BROKEN[/] [bold]{lesson.id}[/] ({lesson.source}): {lesson.error}", soft_wrap=True)
     if not lessons:
         console.print("No lessons installed. Lessons register under the entry-point group 'nnlessons.lessons'.")
     else:

@@ -118,7 +118,7 @@ class LessonRegistry:
         """The lesson, or LessonInputError if it is unknown or broken."""
         lesson = self.get(lesson_id)
         if lesson.broken:
-            raise LessonInputError(f"Lesson {lesson_id!r} cannot run because its plugin is broken ({lesson.error}); reinstall or fix the package that provides it.")
+            raise LessonInputError(f"Lesson {lesson_id!r} is broken and cannot be used ({lesson.error}); reinstall or fix the package that provides it.")
         return lesson
 
     def explain_text(self, lesson: Lesson) -> str:

@@ -123,11 +123,10 @@ def run_lesson(registry: LessonRegistry, request: RunRequest, console: Console) 
     lesson: Lesson = registry.runnable(request.lesson_id)
     info = lesson.info
     params = request.params if request.params is not None else resolve_params(info, {}, request.quick)
+    import torch  # heavy: only now that the lesson and its options have been checked
+
+    device = resolve_device(request.device)  # before the folder, so a bad device leaves no empty folder
     out_dir = prepare_out_dir(request.out or default_out_dir(info.id))
-
-    import torch  # heavy: only now that the input has been checked
-
-    device = resolve_device(request.device)
     seed_everything(request.seed)
     ctx = RunContext(
         lesson_id=info.id,

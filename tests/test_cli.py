@@ -142,7 +142,7 @@ def test_run_help_lists_lesson_options(invoke):
         (["run", "counting", "--device", "gpu"], "Unknown device 'gpu'; use auto, cpu, cuda, cuda:N or mps."),
         (["run", "counting", "--device", "cuda"], "Device 'cuda' is not available on this machine; available devices:"),
         (["run", "counting", "--device", "mps"], "Device 'mps' is not available on this machine"),
-        (["run", "no-run"], "Lesson 'no-run' cannot run because its plugin is broken (invalid plugin: missing hook nnlessons_run)"),
+        (["run", "no-run"], "Lesson 'no-run' is broken and cannot be used (invalid plugin: missing hook nnlessons_run)"),
         (["run", "bad-input"], "The CSV is missing the column 'actual'"),
     ],
 )

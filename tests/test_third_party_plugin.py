@@ -84,7 +84,7 @@ def test_broken_plugin_is_listed_as_broken_and_others_still_work(site):
     assert "BROKEN" in result.stdout and "No module named 'a_module_that_does_not_exist'" in result.stdout
     run = nnlessons(site, "run", "broken")
     assert run.returncode == 2
-    assert "Lesson 'broken' cannot run because its plugin is broken" in run.stderr
+    assert "Lesson 'broken' is broken and cannot be used" in run.stderr
     assert "Traceback" not in run.stderr
 
 
