@@ -38,7 +38,7 @@ def _inside(folder: str):
 
 
 def _run(registry: LessonRegistry, lesson_id: str) -> tuple[str, list[Path]]:
-    console = Console(record=True, width=110, file=io.StringIO(), color_system=None)
+    console = Console(record=True, width=88, file=io.StringIO(), color_system=None)
     out = Path("nnlessons-runs") / lesson_id
     with _inside(_workdir.name):
         record = run_lesson(registry, RunRequest(lesson_id, device="cpu", seed=0, out=out, quick=True, quiet=True), console)
