@@ -1,0 +1,217 @@
+"""The gd-variants run: check the gradient, run the three variants, explain their speeds, show the notes' bug."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from nnlessons.run_context import RunContext
+from nnlessons_gd_variants.descent import (
+    Descent,
+    count_increases,
+    descend,
+    epoch_shrink_factor,
+    gradient_autograd,
+    gradient_formula,
+    least_squares_w,
+    make_data,
+    mean_loss,
+    measured_shrink_factor,
+)
+from nnlessons_gd_variants.early_return_bug import BuggyRun, batch_descent_returning_early, cost_returning_early
+from nnlessons_gd_variants.plots import early_return_figure, loss_curves_figure, noisy_looking_sgd_figure
+
+X_DATA = [1.0, 2.0, 3.0]
+Y_DATA = [2.0, 4.0, 6.0]
+#: The same data with one reading off by +1: now the samples disagree about w.
+Y_PERTURBED = [2.0, 4.0, 7.0]
+TARGET_W = 2.0
+TOLERANCE = 0.01
+#: Weights at which the gradient formula is checked against autograd.
+CHECK_WEIGHTS = (-1.0, 0.0, 1.0, 1.5, 2.0, 3.5)
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    short: str  # for tables
+    label: str  # for plot legends
+    batch_size: int
+    lr: float
+
+
+def variants_from(ctx: RunContext, n_samples: int) -> list[Variant]:
+    p = ctx.params
+    return [
+        Variant("batch", "batch", f"batch GD (B={n_samples})", n_samples, p.batch_lr),
+        Variant("sgd", "SGD", "stochastic GD (B=1)", 1, p.sgd_lr),
+        Variant("minibatch", "mini-batch", f"mini-batch GD (B={p.batch_size})", p.batch_size, p.minibatch_lr),
+    ]
+
+
+def check_gradient(ctx: RunContext, x: torch.Tensor, y: torch.Tensor, w0: float) -> float:
+    """Compare 2x(xw - y) with autograd on every batch size and several w; print the start point."""
+    n = x.shape[0]
+    rows, worst = [], 0.0
+    weights = dict.fromkeys((w0, *CHECK_WEIGHTS))  # w0 first, no repeats
+    for w_value in weights:
+        w = torch.tensor(w_value, dtype=x.dtype, device=x.device)
+        for size in range(1, n + 1):
+            for start in range(0, n - size + 1):
+                xb, yb = x[start:start + size], y[start:start + size]  # (size,) each
+                by_formula, by_autograd = gradient_formula(w, xb, yb).item(), gradient_autograd(w, xb, yb).item()
+                worst = max(worst, abs(by_formula - by_autograd))
+                if w_value == w0 and start == 0:
+                    rows.append((f"first {size}", w_value, by_formula, by_autograd, abs(by_formula - by_autograd)))
+    ctx.table(
+        "dL/dw = mean(2 x (x w - y)) against autograd",
+        ["samples", "w", "formula", "autograd", "abs diff"],
+        rows,
+        caption=f"max abs diff over every contiguous batch and w in {list(weights)}: {worst:.3g}",
+    )
+    return worst
+
+
+def run_variants(ctx: RunContext, x: torch.Tensor, y: torch.Tensor, variants: list[Variant]) -> dict[str, Descent]:
+    """Run each variant for the same number of epochs, with one progress bar over all of them."""
+    runs = {}
+    with ctx.progress(len(variants), "variants") as bar:
+        for offset, v in enumerate(variants):
+            runs[v.name] = descend(x, y, ctx.params.w0, v.lr, v.batch_size, ctx.params.epochs,
+                                   shuffle=ctx.params.shuffle, generator=ctx.generator(offset))
+            bar.advance(final_w=runs[v.name].w[-1])
+    return runs
+
+
+def reached_within_tolerance(runs: dict[str, Descent]) -> dict[str, int]:
+    """Updates each variant needed to get |w - 2| below the tolerance (variants that never did are left out)."""
+    reached = {name: run.updates_until_close(TARGET_W, TOLERANCE) for name, run in runs.items()}
+    return {name: steps for name, steps in reached.items() if steps is not None}
+
+
+def epochs_text(updates: int, per_epoch: int) -> str:
+    return f"{updates / per_epoch:.1f}"
+
+
+def print_summary(ctx: RunContext, variants: list[Variant], runs: dict[str, Descent]) -> None:
+    rows = []
+    for v in variants:
+        run = runs[v.name]
+        reached = run.updates_until_close(TARGET_W, TOLERANCE)
+        rows.append((v.short, v.lr, run.updates_per_epoch, run.total_updates, run.w[-1], run.full_loss[-1],
+                     "never" if reached is None else f"{reached} ({epochs_text(reached, run.updates_per_epoch)} ep)"))
+    ctx.table(
+        f"{ctx.params.epochs} epochs each, from w = {ctx.params.w0:g}",
+        ["variant", "lr", "updates/epoch", "total updates", "final w", "final loss", f"|w-2|<{TOLERANCE} at update"],
+        rows,
+        caption=f"batch sizes: batch {variants[0].batch_size}, SGD 1, mini-batch {variants[2].batch_size}; "
+        "final loss = mean squared error on all samples after the last update",
+    )
+
+
+def print_speeds(ctx: RunContext, x: torch.Tensor, variants: list[Variant], runs: dict[str, Descent]) -> float:
+    """Predicted vs measured error shrink per epoch; return the largest difference."""
+    rows, worst = [], 0.0
+    for v in variants:
+        predicted = epoch_shrink_factor(x, v.lr, v.batch_size, runs[v.name].first_order)
+        measured = measured_shrink_factor(runs[v.name], TARGET_W)
+        worst = max(worst, abs(predicted - measured))
+        rows.append((v.short, v.lr, predicted, measured, abs(predicted - measured)))
+        if predicted >= 1:
+            ctx.console.print(f"[yellow]{v.label}: lr {v.lr:g} is too large here, |w - 2| grows by x{predicted:.3g} per epoch.")
+    ctx.table(
+        "Why the speeds differ: an epoch multiplies |w - 2| by a predictable factor",
+        ["variant", "lr", "predicted factor", "measured in epoch 1", "abs diff"],
+        rows,
+        caption="predicted = product over epoch 1's batches of |1 - 2 lr mean(x^2)|; "
+        "smaller is faster; 1 or more never converges",
+    )
+    return worst
+
+
+def print_noise_check(ctx: RunContext, variants: list[Variant], runs: dict[str, Descent]) -> dict[str, dict[str, int]]:
+    """Count how often each recorded loss went up: per-batch (the notes' curve) vs all samples."""
+    counts, rows = {}, []
+    for v in variants:
+        run = runs[v.name]
+        counts[v.name] = {"batch_loss": count_increases(run.batch_loss), "full_loss": count_increases(run.full_loss)}
+        rows.append((v.short, run.total_updates, counts[v.name]["batch_loss"], counts[v.name]["full_loss"]))
+    ctx.table(
+        "How often did the loss go up from one update to the next?",
+        ["variant", "updates", "per-batch loss (notes' curve)", "loss on all samples"],
+        rows,
+        caption="the per-batch loss jumps because each batch is a different sample, not because w got worse",
+    )
+    return counts
+
+
+def compare_with_bug(ctx: RunContext, device: torch.device) -> dict[str, Any]:
+    """Correct vs early-return batch GD on the course data and on data whose samples disagree."""
+    lr, epochs, w0 = ctx.params.batch_lr, ctx.params.epochs, ctx.params.w0
+    datasets = {"y=[2,4,6]": Y_DATA, "y=[2,4,7]": Y_PERTURBED}
+    correct: dict[str, Descent] = {}
+    buggy: dict[str, BuggyRun] = {}
+    best: dict[str, float] = {}
+    rows = []
+    for name, ys in datasets.items():
+        x, y = make_data(X_DATA, ys, device)
+        correct[name] = descend(x, y, w0, lr, x.shape[0], epochs)
+        buggy[name] = batch_descent_returning_early(x, y, w0, lr, epochs)
+        best[name] = least_squares_w(x, y)
+        w_start = torch.tensor(w0, dtype=x.dtype, device=device)
+        rows.append((name, best[name], correct[name].w[-1], buggy[name].w[-1], ys[0] / X_DATA[0],
+                     mean_loss(w_start, x, y).item(), cost_returning_early(w_start, x, y).item()))
+    ctx.table(
+        f"The notes' batch loop returns inside its loop: it only ever sees the first sample (lr {lr:g}, {epochs} epochs)",
+        ["data", "least-squares w*", "correct w", "buggy w", "y0/x0", f"true loss at w={w0:g}", "loss bug reports"],
+        rows,
+        caption="final w after the last epoch; y0/x0 is what the first sample alone says. On clean data every "
+        "sample agrees on w = 2, which hides the bug; one disagreeing sample exposes it",
+    )
+    ctx.save_figure(early_return_figure(correct, buggy, best), "early_return_bug.png")
+    clean, perturbed = datasets
+    return {
+        "least_squares_w_perturbed": best[perturbed],
+        "correct_final_w_perturbed": correct[perturbed].w[-1],
+        "buggy_final_w_clean": buggy[clean].w[-1],
+        "buggy_final_w_perturbed": buggy[perturbed].w[-1],
+        "true_start_loss": rows[0][5],
+        "reported_start_loss": rows[0][6],
+    }
+
+
+def run(ctx: RunContext) -> dict[str, Any]:
+    x, y = make_data(X_DATA, Y_DATA, ctx.device)  # (3,) each
+    variants = variants_from(ctx, x.shape[0])
+
+    ctx.heading("1. The model y = w x and its gradient")
+    grad_diff = check_gradient(ctx, x, y, ctx.params.w0)
+
+    ctx.heading("2. Batch, stochastic and mini-batch: one loop, three batch sizes")
+    runs = run_variants(ctx, x, y, variants)
+    print_summary(ctx, variants, runs)
+    labels = {v.name: v.label for v in variants}
+    ctx.save_figure(loss_curves_figure(runs, labels), "loss_curves.png")
+
+    ctx.heading("3. Why they converge at different speeds")
+    shrink_diff = print_speeds(ctx, x, variants, runs)
+
+    ctx.heading("4. Is SGD really noisy here?")
+    increases = print_noise_check(ctx, variants, runs)
+    ctx.save_figure(noisy_looking_sgd_figure(runs["sgd"], min(30, runs["sgd"].total_updates)), "sgd_per_sample_loss.png")
+
+    ctx.heading("5. Pitfall: the notes' batch code returns inside its loop")
+    bug = compare_with_bug(ctx, ctx.device)
+
+    return {
+        "final_w": {name: run.w[-1] for name, run in runs.items()},
+        "final_loss": {name: run.full_loss[-1] for name, run in runs.items()},
+        "total_updates": {name: run.total_updates for name, run in runs.items()},
+        "updates_to_tolerance": reached_within_tolerance(runs),
+        "grad_formula_max_abs_diff": grad_diff,
+        "shrink_factor_max_abs_diff": shrink_diff,
+        "loss_increases": increases,
+        "early_return": bug,
+    }
