@@ -1,0 +1,62 @@
+"""Feature maps as one tiled image next to the input they came from (matplotlib Figure, no pyplot)."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import torch
+from matplotlib.figure import Figure
+
+MAPS_PER_ROW = 8
+
+
+def tile_maps(maps: torch.Tensor, per_row: int = MAPS_PER_ROW) -> torch.Tensor:
+    """Lay (C, h, w) maps out on one canvas, `per_row` across, separated by a 1-pixel NaN gap.
+
+    :return: (rows * (h + 1) - 1, per_row * (w + 1) - 1) on the CPU; NaN between tiles.
+    """
+    maps = maps.detach().cpu()
+    channels, height, width = maps.shape
+    cols = min(per_row, channels)
+    rows = math.ceil(channels / cols)
+    canvas = torch.full((rows * (height + 1) - 1, cols * (width + 1) - 1), float("nan"))
+    for channel in range(channels):
+        top, left = (channel // cols) * (height + 1), (channel % cols) * (width + 1)
+        canvas[top : top + height, left : left + width] = maps[channel]
+    return canvas
+
+
+def feature_map_figure(image: torch.Tensor, maps: torch.Tensor, title: str, limit: float) -> Figure:
+    """The input on the left; all channels tiled on the right on one shared colour scale.
+
+    :param image: the input picture, (H, W), values in [0, 1].
+    :param maps: one layer's output for that picture, (C, h, w).
+    :param limit: the colour scale runs from -limit to +limit (shared, so tiles compare).
+    """
+    image = image.detach().cpu()
+    channels, height, width = maps.shape
+    canvas = tile_maps(maps)
+    cols = min(MAPS_PER_ROW, channels)
+    fig = Figure(figsize=(4.5 + 1.3 * cols, 1.2 + 1.3 * math.ceil(channels / cols)))
+    input_ax, maps_ax = fig.subplots(1, 2, width_ratios=[3, cols])
+
+    ink = input_ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0)
+    input_ax.set_title(f"input {image.shape[0]}x{image.shape[1]}")
+    input_ax.set_xlabel("column (pixel)")
+    input_ax.set_ylabel("row (pixel)")
+    fig.colorbar(ink, ax=input_ax, location="bottom", label="ink", shrink=0.9)
+
+    colours = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
+    shown = maps_ax.imshow(canvas, cmap=colours, vmin=-limit, vmax=limit)
+    for channel in range(channels):
+        top, left = (channel // cols) * (height + 1), (channel % cols) * (width + 1)
+        maps_ax.text(left + 0.5, top + 0.5, str(channel), fontsize=7, va="top", ha="left",
+                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
+    maps_ax.set_xticks([])
+    maps_ax.set_yticks([])
+    maps_ax.set_title(f"{title}: {channels} maps of {height}x{width} (number = channel)")
+    maps_ax.set_xlabel(f"channel % {cols}")
+    maps_ax.set_ylabel(f"channel // {cols}")
+    fig.colorbar(shown, ax=maps_ax, label="activation (red > 0 > blue)", shrink=0.9)
+    return fig
