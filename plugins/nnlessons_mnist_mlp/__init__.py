@@ -1,1 +1,232 @@
-"""Lesson under construction."""
+"""A fully connected network (784 -> 256 -> 10) that reads handwritten digits: the baseline for MNIST.
+
+## The idea
+
+An MNIST image is 28 x 28 grey pixels. Flatten it into a vector of `28 * 28 = 784` numbers and
+a plain multi-layer perceptron can classify it: one hidden layer of 256 units with ReLU, then 10
+outputs, one score per digit 0..9. No convolutions, no notion that neighbouring pixels belong
+together: the network sees 784 unrelated inputs. It still gets about 98% of the test digits right,
+which is the number every later model (the CNN, the LSTM of `lstm-mnist`) has to beat.
+
+The lesson runs in eight steps, each printed under its own heading:
+
+1. load MNIST from the cache (downloaded once, checksums verified by torchvision);
+2. the notes' image-folder pipeline: write a few digits as PNG files, one folder per class, and
+   read them back with `ImageFolder`, `transforms` and a `DataLoader`;
+3. the network and its parameter count;
+4. the same network written with `torch.nn.functional` and as an `nn.Module`;
+5. why `CrossEntropyLoss` takes logits, not probabilities;
+6. training with Adam and the five-step loop;
+7. the notes' version (softmax inside the network) trained from the same start, to see the damage;
+8. softmax probabilities of a few test digits.
+
+## The maths
+
+For a batch of `B` images flattened to `x` of shape `(B, 784)`:
+
+```
+h = relu(x @ W1.T + b1)      W1: (256, 784)  b1: (256,)     h: (B, 256)
+z = h @ W2.T + b2            W2: (10, 256)   b2: (10,)      z: (B, 10)   the logits
+p = softmax(z)               p_k = exp(z_k) / sum_j exp(z_j)             probabilities, rows sum to 1
+loss = mean over the batch of  -log p_y  =  -z_y + log(sum_j exp(z_j))   cross-entropy, y = true digit
+```
+
+Parameters: `784*256 + 256 + 256*10 + 10 = 203,530`. The lesson prints the same count from
+PyTorch (`--hidden` changes 256; the formula follows).
+
+## Logits for the loss, softmax for people
+
+`nn.CrossEntropyLoss` (and `F.cross_entropy`) computes `-z_y + log(sum_j exp(z_j))` from the raw
+scores `z` itself: it contains the log-softmax. Step 5 computes the same loss three ways
+(`CrossEntropyLoss`, `NLLLoss` of `log_softmax`, and `-log softmax(z)[y]` by hand) and prints the
+differences (0 up to float rounding).
+
+So the network must end with the last `Linear`, and the loss gets the logits. If you put a
+`Softmax` layer at the end and feed its output to `CrossEntropyLoss`, the loss applies a second
+softmax to numbers that are already between 0 and 1. The best such a loss can ever do, for a
+perfectly confident correct answer `p = (1, 0, ..., 0)`, is
+
+```
+-1 + log(e + 9) = 1.4612...     (instead of 0)
+```
+
+and the gradient reaching the weights is squashed by both softmaxes, so learning is slower. Step 7
+trains this version from the same initial weights on the same batches for one epoch; its lowest
+batch loss stays above that floor (computed and checked), and you can compare its test accuracy with
+the correct network's after the same epoch. When you want probabilities, to show them or to
+threshold them, apply `torch.softmax(logits, dim=1)` after the model, as step 8 does. Softmax keeps
+the order of the scores, so the predicted digit is the same either way (checked on every test
+image).
+
+## Two ways to write the same network
+
+`torch.nn.functional` holds stateless functions: `F.linear(x, W, b)`, `F.relu`,
+`F.cross_entropy`, `F.softmax`. You pass every weight in; nothing is remembered between calls.
+An `nn.Module` owns its weights: `nn.Linear(784, 256)` creates and initialises `W1` and `b1`,
+registers them so `model.parameters()` finds them for the optimizer, moves them with
+`model.to(device)`, saves them in `model.state_dict()`, and switches behaviour with
+`model.train()` / `model.eval()` for layers such as dropout.
+
+Step 4 copies the module's four weight tensors into plain tensors, runs both versions on the
+same 64 images and compares the logits and the gradients of the loss: identical (max abs difference
+printed, 0 here). When to use which:
+
+- layers with weights: `nn.Module` (`nn.Linear`, `nn.Conv2d`), so the weights are found, moved
+  and saved for you;
+- operations without weights (ReLU, softmax, the loss): either; `F.relu(x)` in `forward` is
+  as good as an `nn.ReLU()` attribute, which only shows up in printed layer tables;
+- weights you manage yourself (tying two layers, trying a weight update by hand, meta-learning):
+  the functional form, which takes the weights as arguments.
+
+## The five-step training loop
+
+```
+outputs = model(images)            # 1. forward           (64, 28, 28) -> (64, 10)
+loss = loss_fn(outputs, labels)    # 2. loss              one number
+loss.backward()                    # 3. backward          d loss / d every weight, added into .grad
+optimizer.step()                   # 4. step              Adam updates every weight from its .grad
+optimizer.zero_grad()              # 5. zero              else the next backward adds to old gradients
+```
+
+`backward` *adds* into `.grad`. Zeroing must happen between one `step` and the next `backward`:
+at the end of the loop (as here and in the notes' list) or at its start (as many tutorials do)
+are the same thing.
+
+## From a folder of PNGs to a batch: ImageFolder
+
+Real image data usually arrives as files. `torchvision.datasets.ImageFolder(root, transform)`
+treats each sub-folder of `root` as one class: the class names are the folder names, **sorted**,
+and the label is the position in that sorted list. The lesson writes digits from MNIST into
+`<run folder>/digits/0/ ... /9/` and reads them back with
+
+```
+transforms.Compose([transforms.Grayscale(num_output_channels=1), transforms.ToTensor()])
+DataLoader(dataset, batch_size=64, shuffle=True)
+```
+
+Look at the first batch: images `[64, 1, 28, 28]` (batch, channel, height, width), floats in
+[0, 1], and 64 labels. `ImageFolder` opens every file as RGB; without `Grayscale(1)` each image
+would be `[3, 28, 28]` (printed). `ToTensor` divides the bytes by 255; the lesson reads every PNG
+back and checks the pixels equal the MNIST bytes / 255 exactly, and the labels equal the MNIST
+labels.
+
+## Why training does not use a DataLoader here
+
+Opening, decoding and converting one PNG per sample costs tens of microseconds of Python per image
+(the lesson times it); MNIST is 47 MB as bytes, so it fits in memory. The data layer loads each
+split as one tensor, the lesson moves it to the device **once** (`images` `(N, 28, 28)` float32 in
+[0, 1], labels `(N,)`), and each mini-batch is a slice `images[index]` with `index` taken from a
+seeded random permutation. No per-sample Python, no copy to the device per batch. The
+`dataset-dataloader` lesson measures the difference properly.
+
+`--normalize` additionally standardises pixels with the training mean and standard deviation,
+`(x - 0.1307) / 0.3081`. With Adam and one hidden layer it changes little; the default keeps
+[0, 1], the same values the ImageFolder pipeline gives.
+
+## Where the data comes from
+
+MNIST is downloaded by torchvision the first time into `<user cache dir>/nnlessons/data/MNIST/raw`
+(on Linux `~/.cache/nnlessons/data`); `--data-dir DIR` or the environment variable
+`NNLESSONS_DATA_DIR` points elsewhere. Offline, with `--no-download` or when the download fails,
+the run stops with exit code 2 and names the four files it expects, the folder, and where to get
+them. A truncated or corrupt file is named, with the advice to delete it.
+
+## What to look at in the output
+
+- **Step 2**: the batch shape `[64, 1, 28, 28]`, the mixed labels of a shuffled batch, the class
+  mapping `{'0': 0, ..., '9': 9}`, and `folder_batch.png`.
+- **Step 4**: both differences are 0: the two spellings are the same computation.
+- **Step 6**: the loss falling and the test accuracy rising epoch by epoch; on the full MNIST the
+  default run (5 epochs) ends near 98%.
+- **Step 7**: the softmax-then-loss network's lowest loss sits above 1.4612; `loss.png` shows both
+  loss curves with that floor as a dashed line.
+- **Step 8** and `probabilities.png`: confident digits put nearly all probability on one bar; the
+  "unsure" digits the lesson picks spread it over two or three plausible digits, often for good
+  reason (a 4 that looks like a 9).
+- **Summary**: every claim above with the number that backs it.
+
+## Pitfalls
+
+- Softmax before `CrossEntropyLoss` (above). Likewise `NLLLoss` expects log-probabilities, not
+  probabilities or logits.
+- `ImageFolder` labels are positions in the sorted folder names, not the names: folders `0`..`9`
+  happen to map to 0..9, but a folder `10` would sort between `1` and `2`. Any other folder inside
+  the root becomes an extra class, which is why the lesson refuses a `digits/` folder holding
+  anything it did not write.
+- Forgetting `zero_grad`: gradients of all past batches pile up.
+- Forgetting to flatten: `nn.Linear(784, ...)` needs `(B, 784)`, not `(B, 1, 28, 28)`.
+- Evaluating without `torch.no_grad()` builds a graph you never use (memory); without
+  `model.eval()`, dropout or batch norm layers, if any, would behave as in training.
+
+## Where the notes are wrong
+
+- Note 002 puts a softmax layer at the end of the network and trains it with cross-entropy. The
+  loss already applies log-softmax, so the softmax is applied twice: the loss cannot go below
+  1.4612 and learning slows down. Train on logits; apply softmax only to read probabilities.
+- Note 000 says each sample has 787 pixels (features). It is `28 * 28 = 784`.
+- Note 000 says the classifier decides which of the classes 1 to 10 a digit belongs to. The
+  classes are the digits 0 to 9 (labels 0..9).
+- Note 000 calls the classification loss "cross multiplication" (交叉相乘); it is cross-entropy,
+  `-log p_y`.
+- Note 000 says the `forward` method "does backpropagation by itself". It does not: `forward`
+  only computes outputs; autograd records the operations, and `loss.backward()` computes the
+  gradients.
+- Note 000 says that computing the loss, zeroing the gradients and back-propagating in `loss_batch`
+  are "batch normalization and dropout". They are not related: batch normalization and dropout are
+  layers, which is why evaluation switches the model to `model.eval()`.
+- Note 002 says a hidden layer is "hidden" because what happens inside is too complex to know. It
+  is hidden because its values are neither inputs nor outputs: nothing in the data tells you what
+  they should be. You can print them like any other tensor.
+
+## Try this
+
+- `--lr 0.1`: Adam with a learning rate far too large; watch the loss.
+- `--hidden 16` or `--hidden 1024`: how much of the accuracy does width buy?
+- `--epochs 20`: the train loss keeps falling; does the test loss?
+- `--normalize`: does standardising pixels matter here?
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nnlessons import LessonInfo, Option, hookimpl
+from nnlessons.mnist import data_dir_option, download_option
+
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
+
+
+@hookimpl
+def nnlessons_lesson_info() -> LessonInfo:
+    return LessonInfo(
+        id="mnist-mlp",
+        title="MNIST with a fully connected network",
+        summary="Train a 784 -> 256 -> 10 network on handwritten digits; ImageFolder, functional vs nn.Module, logits vs softmax.",
+        concepts=("MNIST", "MLP", "ImageFolder", "nn.functional vs nn.Module", "logits vs softmax", "training loop", "Adam"),
+        cpu_seconds=30,
+        needs_download=True,
+        options=(
+            data_dir_option(),
+            download_option(),
+            Option("epochs", int, 5, "Passes over the training images.", min=1, max=100, quick=1),
+            Option("batch_size", int, 64, "Images per training step.", min=1, max=8192),
+            Option("lr", float, 1e-3, "Adam learning rate.", min=1e-6, max=1.0),
+            Option("hidden", int, 256, "Units in the hidden layer.", min=1, max=4096),
+            Option("train_images", int, 60_000, "Training images to use (a seeded random subset; 60000 = all).",
+                   min=10, max=60_000, quick=2_000),
+            Option("test_images", int, 10_000, "Test images to evaluate on (a seeded random subset; 10000 = all).",
+                   min=10, max=10_000, quick=2_000),
+            Option("folder_images_per_class", int, 10, "Digits per class written as PNG files for the ImageFolder step.",
+                   min=1, max=500, quick=7),
+            Option("normalize", bool, False, "Standardise pixels with the MNIST mean and std instead of keeping [0, 1]."),
+        ),
+        order=80,
+    )
+
+
+@hookimpl
+def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
+    from nnlessons_mnist_mlp.lesson import run  # torch, torchvision and matplotlib load only now
+
+    return run(ctx)

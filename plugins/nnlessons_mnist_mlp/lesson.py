@@ -1,0 +1,321 @@
+"""The mnist-mlp run: data, the image-folder pipeline, two ways to write the MLP, training, probabilities."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from nnlessons.mnist import MnistSplit, load_mnist
+from nnlessons.run_context import RunContext
+from nnlessons_mnist_mlp import folder, plots
+from nnlessons_mnist_mlp.model import (
+    IMAGE_PIXELS,
+    N_CLASSES,
+    MnistMLP,
+    SoftmaxThenCrossEntropyNet,
+    detached_weights,
+    mlp_functional,
+    softmax_pitfall_loss_floor,
+)
+from nnlessons_mnist_mlp.training import History, TensorData, train
+
+FOLDER_BATCH_SIZE = 64  # the notes' DataLoader batch size
+FIRST_DIGITS_SHOWN = 5  # the first test digits in the probability plot ...
+UNSURE_DIGITS_SHOWN = 3  # ... plus the ones the model is least sure about
+EXACT = 1e-6  # tolerance for "equal" in float32: same operations give differences of 0 or ~1e-7
+SEED_OFFSETS = {"train_subset": 1, "test_subset": 2, "folder_shuffle": 3, "batches": 4}
+
+
+# ---- 1. data ------------------------------------------------------------------------------
+
+
+def load_splits(ctx: RunContext) -> tuple[MnistSplit, MnistSplit]:
+    """Both MNIST splits from the cache (downloaded once), cut to the requested sizes with seeded subsets."""
+    params = ctx.params
+    train_split = load_mnist(params.data_dir, train=True, download=params.download)
+    test_split = load_mnist(params.data_dir, train=False, download=params.download)
+    train_split = train_split.subset(params.train_images, ctx.generator(SEED_OFFSETS["train_subset"]))
+    test_split = test_split.subset(params.test_images, ctx.generator(SEED_OFFSETS["test_subset"]))
+    return train_split, test_split
+
+
+def show_data(ctx: RunContext, train_split: MnistSplit, test_split: MnistSplit) -> dict[str, Any]:
+    ctx.heading("1. MNIST from the cache")
+    rows = []
+    for name, split in (("train", train_split), ("test", test_split)):
+        counts = torch.bincount(split.labels, minlength=N_CLASSES)
+        rows.append((name, len(split), str(list(split.images.shape)), str(split.images.dtype),
+                     f"{int(split.images.min())}..{int(split.images.max())}", f"{int(counts.min())}..{int(counts.max())}"))
+    ctx.table("The two splits, as loaded (CPU, before moving to the device)",
+              ["split", "images", "images shape", "dtype", "pixel values", "images per digit"], rows,
+              caption=f"data folder: {ctx.params.data_dir}")
+    return {"train_images": len(train_split), "test_images": len(test_split)}
+
+
+# ---- 2. the image-folder pipeline -----------------------------------------------------------
+
+
+def image_folder_step(ctx: RunContext, train_split: MnistSplit) -> dict[str, Any]:
+    """Write PNGs per class, read them back with ImageFolder + transforms + DataLoader, check they are unchanged."""
+    ctx.heading("2. The image-folder pipeline: PNG files -> ImageFolder -> DataLoader")
+    root = ctx.path("digits")
+    indices = folder.first_images_per_class(train_split.labels, ctx.params.folder_images_per_class)
+    written = folder.write_digit_tree(root, train_split.images, train_split.labels, indices)
+    ctx.add_artifact(root)
+    digits = folder.read_digit_tree(root)
+    first_images, first_labels = next(iter(folder.digit_loader(digits, FOLDER_BATCH_SIZE, ctx.generator(SEED_OFFSETS["folder_shuffle"]))))
+    first_images, first_labels = first_images.to(ctx.device), first_labels.to(ctx.device)  # (64, 1, 28, 28), (64,)
+    rgb_shape = list(folder.read_digit_tree(root, grayscale=False).dataset[0][0].shape)  # [3, 28, 28]
+    check = compare_with_originals(ctx, digits, train_split)
+    ctx.table("What ImageFolder gives back", ["what", "value"], [
+        ("PNG files written", len(written)),
+        ("classes (sorted folder names -> label)", str(digits.dataset.class_to_idx)),
+        ("first batch: images shape", str(list(first_images.shape))),
+        ("first batch: images dtype, range", f"{first_images.dtype}, {first_images.min().item():g}..{first_images.max().item():g}"),
+        ("first batch: labels", " ".join(str(v) for v in first_labels.tolist())),
+        ("one image without Grayscale(1)", f"{rgb_shape}: ImageFolder opens files as RGB"),
+        ("max |read-back pixel - original / 255|", check["imagefolder_pixel_max_abs_diff"]),
+        ("labels differing from the MNIST labels", check["imagefolder_label_mismatches"]),
+    ])
+    ctx.table("Time to get the same images", ["route", "images", "microseconds per image"], [
+        ("ImageFolder + DataLoader (open, decode, convert each PNG)", len(written), check["imagefolder_us_per_image"]),
+        ("index a tensor already on the device", len(written), check["tensor_index_us_per_image"]),
+    ], caption="Training below indexes on-device tensors; the dataset-dataloader lesson measures this properly.")
+    fig = plots.batch_grid_figure(first_images[:, 0].cpu().numpy(), first_labels.cpu().numpy())
+    ctx.save_figure(fig, "folder_batch.png")
+    batch_shape = dict(zip(("batch", "channels", "height", "width"), first_images.shape))
+    return {**check, "imagefolder_files": len(written), "imagefolder_batch_shape": batch_shape,
+            "imagefolder_channels_without_grayscale": rgb_shape[0]}
+
+
+def best_seconds(action: Callable[[], object], repeats: int = 3) -> float:
+    """The fastest of a few runs of `action`: the least disturbed by other programs on the machine."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def compare_with_originals(ctx: RunContext, digits: folder.DigitFolder, train_split: MnistSplit) -> dict[str, float]:
+    """Read every PNG back and compare with the MNIST bytes it came from; time both routes."""
+    read_images, read_labels = folder.read_all(digits, ctx.device)  # (F, 1, 28, 28), (F,)
+    sources = digits.source_indices.to(ctx.device)  # (F,)
+    all_images = train_split.images.to(ctx.device)  # (N, 28, 28) uint8: the tensor route keeps the split on the device
+    originals = all_images[sources].float() / 255  # (F, 28, 28)
+
+    def index_tensor() -> float:
+        return (all_images[sources].float() / 255).sum().item()  # .item() waits for the device
+
+    folder_seconds = best_seconds(lambda: folder.read_all(digits, ctx.device))
+    tensor_seconds = best_seconds(index_tensor)
+    count = len(sources)
+    return {
+        "imagefolder_pixel_max_abs_diff": (read_images[:, 0] - originals).abs().max().item(),
+        "imagefolder_label_mismatches": int((read_labels != train_split.labels.to(ctx.device)[sources]).sum()),
+        "imagefolder_us_per_image": 1e6 * folder_seconds / count,
+        "tensor_index_us_per_image": 1e6 * tensor_seconds / count,
+    }
+
+
+# ---- 3. the network, twice --------------------------------------------------------------------
+
+
+def model_step(ctx: RunContext, model: MnistMLP, train_data: TensorData) -> dict[str, Any]:
+    ctx.heading("3. The network: 784 -> hidden -> 10, outputs are logits")
+    total = ctx.layer_table(model, train_data.images[:FOLDER_BATCH_SIZE], "MnistMLP, for a batch of 64 images")
+    hidden = ctx.params.hidden
+    by_formula = IMAGE_PIXELS * hidden + hidden + hidden * N_CLASSES + N_CLASSES
+    ctx.console.print(f"Parameters by formula 784*{hidden} + {hidden} + {hidden}*10 + 10 = {by_formula:,}; "
+                      f"counted by PyTorch: {total:,}.")
+    return {"parameters": total, "parameters_by_formula": by_formula}
+
+
+def functional_vs_module_step(ctx: RunContext, model: MnistMLP, train_data: TensorData) -> dict[str, float]:
+    """Same weights, same batch: the nn.Module and the torch.nn.functional versions must agree, gradients too."""
+    ctx.heading("4. The same network with torch.nn.functional and as an nn.Module")
+    images, labels = train_data.images[:FOLDER_BATCH_SIZE], train_data.labels[:FOLDER_BATCH_SIZE]  # (64, 28, 28), (64,)
+    weights = detached_weights(model)
+    functional_logits = mlp_functional(images, *weights)  # (64, 10)
+    module_logits = model(images)  # (64, 10)
+    F.cross_entropy(functional_logits, labels).backward()
+    F.cross_entropy(module_logits, labels).backward()
+    module_grads = [model.hidden.weight.grad, model.hidden.bias.grad, model.output.weight.grad, model.output.bias.grad]
+    output_diff = (functional_logits - module_logits).abs().max().item()
+    grad_diff = max((w.grad - g).abs().max().item() for w, g in zip(weights, module_grads))
+    model.zero_grad(set_to_none=True)  # this check must not leak gradients into training
+    ctx.table("Functional vs module, same weights and the same 64 images", ["compared", "max abs difference"], [
+        ("logits (64 x 10)", output_diff),
+        ("gradients of the loss, all 4 weight tensors", grad_diff),
+    ])
+    return {"functional_vs_module_max_abs_diff": output_diff, "functional_vs_module_grad_max_abs_diff": grad_diff}
+
+
+# ---- 4. logits, loss and softmax --------------------------------------------------------------
+
+
+def loss_on_logits_step(ctx: RunContext, model: MnistMLP, test_data: TensorData) -> dict[str, float]:
+    """CrossEntropyLoss already contains log-softmax: show it, and the floor a softmax before it creates."""
+    ctx.heading("5. CrossEntropyLoss takes logits: it applies log-softmax itself")
+    with torch.no_grad():
+        logits = model(test_data.images[:256])  # (256, 10)
+        labels = test_data.labels[:256]
+        built_in = torch.nn.CrossEntropyLoss()(logits, labels)
+        by_hand = -torch.log(torch.softmax(logits, dim=1)).gather(1, labels[:, None]).mean()  # mean of -log p_label
+        nll = F.nll_loss(F.log_softmax(logits, dim=1), labels)
+    floor = softmax_pitfall_loss_floor(ctx.device)
+    ctx.table("One loss, three spellings (untrained network, 256 test images)", ["spelling", "loss", "max abs diff to CrossEntropyLoss"], [
+        ("CrossEntropyLoss()(logits, labels)", built_in.item(), 0.0),
+        ("NLLLoss(log_softmax(logits))", nll.item(), (nll - built_in).abs().item()),
+        ("mean of -log softmax(logits)[label]", by_hand.item(), (by_hand - built_in).abs().item()),
+    ], caption=f"Feeding probabilities instead: the loss can never go below -1 + log(e + 9) = {floor:.6f}, even for perfect answers.")
+    return {
+        "cross_entropy_vs_nll_log_softmax_max_abs_diff": (nll - built_in).abs().item(),
+        "cross_entropy_vs_by_hand_max_abs_diff": (by_hand - built_in).abs().item(),
+        "softmax_pitfall_loss_floor": floor,
+    }
+
+
+# ---- 5. training --------------------------------------------------------------------------------
+
+
+def fit(ctx: RunContext, model: torch.nn.Module, train_data: TensorData, test_data: TensorData, epochs: int, label: str) -> History:
+    """Train with the lesson's settings; both networks get the same shuffles (the same generator seed)."""
+    loss_fn = torch.nn.CrossEntropyLoss().to(ctx.device)
+    steps = epochs * -(-len(train_data) // ctx.params.batch_size)
+    with ctx.progress(steps, label) as bar:
+        return train(model, loss_fn, train_data, test_data, epochs=epochs, batch_size=ctx.params.batch_size,
+                     lr=ctx.params.lr, generator=ctx.generator(SEED_OFFSETS["batches"]), bar=bar)
+
+
+def training_table(ctx: RunContext, history: History) -> None:
+    rows = []
+    for epoch, (test_loss, accuracy) in enumerate(zip(history.test_losses, history.test_accuracies), start=1):
+        epoch_losses = history.step_losses[(epoch - 1) * history.steps_per_epoch : epoch * history.steps_per_epoch]
+        rows.append((epoch, sum(epoch_losses) / len(epoch_losses), test_loss, accuracy))
+    ctx.table("Training: Adam on cross-entropy of the logits", ["epoch", "mean train loss", "test loss", "test accuracy"], rows,
+              caption=f"{history.steps_per_epoch} steps per epoch of {ctx.params.batch_size} images, lr {ctx.params.lr:g}")
+
+
+def pitfall_table(ctx: RunContext, history: History, pitfall: History, floor: float) -> dict[str, float]:
+    """Compare one epoch of the notes' softmax-then-loss network with the same epoch of the logits network."""
+    first_epoch = history.step_losses[: history.steps_per_epoch]
+    ctx.table("Same start, same batches, one epoch: where the softmax goes", ["", "logits -> loss", "softmax -> loss (notes)"], [
+        ("lowest batch loss", min(first_epoch), min(pitfall.step_losses)),
+        ("last batch loss", first_epoch[-1], pitfall.step_losses[-1]),
+        ("test accuracy after epoch 1", history.test_accuracies[0], pitfall.test_accuracies[0]),
+    ], caption=f"The softmax -> loss network can never get below {floor:.6f}: its gradients are squashed by a second softmax.")
+    return {
+        "softmax_pitfall_min_batch_loss": min(pitfall.step_losses),
+        "softmax_pitfall_test_accuracy": pitfall.test_accuracies[0],
+        "epoch1_min_batch_loss": min(first_epoch),
+        "epoch1_test_accuracy": history.test_accuracies[0],
+    }
+
+
+def training_section(ctx: RunContext, model: MnistMLP, train_data: TensorData, test_data: TensorData) -> tuple[History, dict[str, Any]]:
+    """Train the logits network; then, from the same starting weights, the notes' softmax-then-loss network."""
+    ctx.heading("6. Training: forward, loss, backward, step, zero")
+    initial_weights = copy.deepcopy(model.state_dict())
+    history = fit(ctx, model, train_data, test_data, ctx.params.epochs, "training on logits")
+    training_table(ctx, history)
+    ctx.heading("7. The notes' version: softmax inside the network, then CrossEntropyLoss")
+    twin = MnistMLP(ctx.params.hidden).to(ctx.device)
+    twin.load_state_dict(initial_weights)
+    pitfall = fit(ctx, SoftmaxThenCrossEntropyNet(twin), train_data, test_data, 1, "softmax -> loss, 1 epoch")
+    floor = softmax_pitfall_loss_floor(ctx.device)
+    metrics = pitfall_table(ctx, history, pitfall, floor)
+    ctx.save_figure(plots.loss_figure(history, pitfall, floor, 1 / N_CLASSES), "loss.png")
+    metrics.update(test_loss=history.test_losses[-1], test_accuracy=history.test_accuracies[-1],
+                   final_train_loss=history.step_losses[-1], chance_accuracy=1 / N_CLASSES)
+    return history, metrics
+
+
+# ---- 6. probabilities ---------------------------------------------------------------------------
+
+
+def digits_to_show(probabilities: torch.Tensor) -> tuple[torch.Tensor, list[str]]:
+    """The first few test digits, then the few the model is least sure about (lowest top probability)."""
+    first = torch.arange(min(FIRST_DIGITS_SHOWN, len(probabilities)), device=probabilities.device)
+    by_confidence = probabilities.max(dim=1).values.argsort()
+    unsure = by_confidence[~torch.isin(by_confidence, first)][:UNSURE_DIGITS_SHOWN]
+    notes = [f"test #{i}" for i in first.tolist()] + [f"test #{i} (unsure)" for i in unsure.tolist()]
+    return torch.cat([first, unsure]), notes
+
+
+def probabilities_step(ctx: RunContext, model: MnistMLP, test_data: TensorData, test_split: MnistSplit) -> dict[str, float]:
+    """Softmax turns logits into probabilities for people to read; check they sum to 1 and keep the argmax."""
+    ctx.heading("8. Softmax probabilities, for reading the answer")
+    model.eval()
+    with torch.no_grad():
+        logits = torch.cat([model(test_data.images[s : s + 2000]) for s in range(0, len(test_data), 2000)])  # (N, 10)
+    probabilities = torch.softmax(logits, dim=1)  # (N, 10), rows sum to 1
+    sum_diff = (probabilities.sum(dim=1) - 1).abs().max().item()
+    argmax_mismatches = int((probabilities.argmax(dim=1) != logits.argmax(dim=1)).sum())
+    shown, notes = digits_to_show(probabilities)
+    labels = test_data.labels[shown]
+    rows = [(i, int(y), int(p.argmax()), p.max().item(), p[y].item()) for i, y, p in zip(shown.tolist(), labels, probabilities[shown])]
+    ctx.table("A few test digits", ["test image", "label", "predicted", "P(predicted)", "P(label)"], rows,
+              caption=f"all {len(test_data)} test images: max |sum of probabilities - 1| = {sum_diff:.2e}, "
+                      f"argmax(probabilities) != argmax(logits) for {argmax_mismatches} of them")
+    fig = plots.probabilities_figure(test_split.images[shown.cpu()].numpy(), labels.cpu().numpy(),
+                                     probabilities[shown].cpu().numpy(), notes)
+    ctx.save_figure(fig, "probabilities.png")
+    return {"softmax_sum_max_abs_diff": sum_diff, "softmax_argmax_mismatches": argmax_mismatches}
+
+
+# ---- summary --------------------------------------------------------------------------------------
+
+
+def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
+    """Every claim of the lesson with the number that backs it."""
+    ctx.heading("Summary: the lesson's claims, computed")
+    m = metrics
+    claims = [
+        ("ImageFolder pixels == MNIST bytes / 255", m["imagefolder_pixel_max_abs_diff"], "== 0",
+         m["imagefolder_pixel_max_abs_diff"] == 0),
+        ("ImageFolder labels == MNIST labels (mismatches)", m["imagefolder_label_mismatches"], "== 0",
+         m["imagefolder_label_mismatches"] == 0),
+        ("parameters counted - formula", m["parameters"] - m["parameters_by_formula"], "== 0",
+         m["parameters"] == m["parameters_by_formula"]),
+        ("functional logits == module logits", m["functional_vs_module_max_abs_diff"], f"<= {EXACT:g}",
+         m["functional_vs_module_max_abs_diff"] <= EXACT),
+        ("functional gradients == module gradients", m["functional_vs_module_grad_max_abs_diff"], f"<= {EXACT:g}",
+         m["functional_vs_module_grad_max_abs_diff"] <= EXACT),
+        ("CrossEntropyLoss == NLLLoss(log_softmax)", m["cross_entropy_vs_nll_log_softmax_max_abs_diff"], f"<= {EXACT:g}",
+         m["cross_entropy_vs_nll_log_softmax_max_abs_diff"] <= EXACT),
+        ("softmax -> loss stays above its floor (lowest - floor)",
+         m["softmax_pitfall_min_batch_loss"] - m["softmax_pitfall_loss_floor"], ">= 0",
+         m["softmax_pitfall_min_batch_loss"] >= m["softmax_pitfall_loss_floor"]),
+        ("softmax rows sum to 1", m["softmax_sum_max_abs_diff"], f"<= {EXACT:g}", m["softmax_sum_max_abs_diff"] <= EXACT),
+        ("argmax(softmax) == argmax(logits) (mismatches)", m["softmax_argmax_mismatches"], "== 0",
+         m["softmax_argmax_mismatches"] == 0),
+        ("test accuracy above chance (accuracy - 0.1)", m["test_accuracy"] - m["chance_accuracy"], "> 0",
+         m["test_accuracy"] > m["chance_accuracy"]),
+    ]
+    ctx.table("Claims", ["claim", "measured", "holds when", "holds"], [(c, v, r, "yes" if ok else "NO") for c, v, r, ok in claims])
+    metrics["claims_holding"] = sum(ok for *_, ok in claims)
+    metrics["claims_total"] = len(claims)
+    return metrics
+
+
+def run(ctx: RunContext) -> dict[str, Any]:
+    train_split, test_split = load_splits(ctx)
+    metrics = show_data(ctx, train_split, test_split)
+    metrics |= image_folder_step(ctx, train_split)
+    train_data = TensorData(*train_split.to_device(ctx.device, normalize=ctx.params.normalize))  # moved once
+    test_data = TensorData(*test_split.to_device(ctx.device, normalize=ctx.params.normalize))
+    model = MnistMLP(ctx.params.hidden).to(ctx.device)
+    metrics |= model_step(ctx, model, train_data)
+    metrics |= functional_vs_module_step(ctx, model, train_data)
+    metrics |= loss_on_logits_step(ctx, model, test_data)
+    _, training_metrics = training_section(ctx, model, train_data, test_data)
+    metrics |= training_metrics
+    metrics |= probabilities_step(ctx, model, test_data, test_split)
+    return summary(ctx, metrics)

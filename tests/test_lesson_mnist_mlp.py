@@ -1,0 +1,269 @@
+"""Tests of the mnist-mlp lesson: its functions against PyTorch, and whole runs on tiny IDX files."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+from click.testing import CliRunner
+from mnist_fixtures import write_tiny_mnist
+from PIL import Image
+
+from nnlessons import LessonInputError
+from nnlessons.cli import cli
+from nnlessons.run_context import ProgressTask
+from nnlessons_mnist_mlp import folder
+from nnlessons_mnist_mlp.lesson import digits_to_show
+from nnlessons_mnist_mlp.model import (
+    MnistMLP,
+    SoftmaxThenCrossEntropyNet,
+    detached_weights,
+    mlp_functional,
+    softmax_pitfall_loss_floor,
+)
+from nnlessons_mnist_mlp.training import TensorData, evaluate, train, training_step
+
+CPU = torch.device("cpu")
+TIMING_METRICS = {"imagefolder_us_per_image", "tensor_index_us_per_image"}
+
+
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Tiny MNIST in torchvision's raw layout: 200 training images (enough for a batch of 64 PNGs), 60 test."""
+    return write_tiny_mnist(tmp_path_factory.mktemp("mnist") / "data", n_train=200, n_test=60)
+
+
+def data_args(root: Path) -> list[str]:
+    return ["--data-dir", str(root), "--no-download"]
+
+
+def invoke(*args: str) -> object:
+    return CliRunner().invoke(cli, ["run", "mnist-mlp", "--device", "cpu", "--quick", *args])
+
+
+# ---- the network ------------------------------------------------------------------------------
+
+
+def test_module_and_functional_match_explicit_matrix_products() -> None:
+    torch.manual_seed(1)
+    model = MnistMLP(hidden=32)
+    images = torch.rand(5, 28, 28)
+    w1, b1, w2, b2 = detached_weights(model)
+    by_hand = torch.relu(images.reshape(5, 784) @ w1.T + b1) @ w2.T + b2  # (5, 10)
+    assert model(images).shape == (5, 10)
+    torch.testing.assert_close(model(images), by_hand)
+    torch.testing.assert_close(mlp_functional(images, w1, b1, w2, b2), by_hand)
+
+
+def test_detached_weights_are_independent_copies() -> None:
+    model = MnistMLP(hidden=8)
+    weights = detached_weights(model)
+    assert all(w.is_leaf and w.requires_grad for w in weights)
+    weights[0].data.zero_()
+    assert model.hidden.weight.abs().sum() > 0  # the module's weight is untouched
+
+
+def test_pitfall_net_outputs_probabilities_of_the_same_mlp() -> None:
+    torch.manual_seed(2)
+    mlp = MnistMLP(hidden=16)
+    images = torch.rand(4, 28, 28)
+    probabilities = SoftmaxThenCrossEntropyNet(mlp)(images)
+    torch.testing.assert_close(probabilities, torch.softmax(mlp(images), dim=1))
+    torch.testing.assert_close(probabilities.sum(dim=1), torch.ones(4))
+
+
+def test_softmax_pitfall_floor_is_the_minimum_over_probability_vectors() -> None:
+    floor = softmax_pitfall_loss_floor(CPU)
+    assert floor == pytest.approx(-1 + math.log(math.e + 9), abs=1e-6)
+    assert floor == pytest.approx(1.461150, abs=1e-6)
+    torch.manual_seed(0)
+    probabilities = torch.distributions.Dirichlet(torch.full((10,), 0.05)).sample((2000,))  # (2000, 10), mostly peaked
+    labels = torch.randint(0, 10, (2000,))
+    losses = F.cross_entropy(probabilities, labels, reduction="none")
+    assert losses.min().item() >= floor - 1e-6
+    assert F.cross_entropy(torch.eye(10), torch.arange(10)).item() == pytest.approx(floor, abs=1e-6)
+
+
+# ---- training and evaluation ------------------------------------------------------------------
+
+
+def test_training_step_is_one_adam_update_and_leaves_no_gradients() -> None:
+    torch.manual_seed(3)
+    model, reference = MnistMLP(hidden=16), MnistMLP(hidden=16)
+    reference.load_state_dict(model.state_dict())
+    images, labels = torch.rand(8, 28, 28), torch.randint(0, 10, (8,))
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
+    loss = training_step(model, F.cross_entropy, optimizer, images, labels)
+
+    reference_optimizer = torch.optim.Adam(reference.parameters(), lr=0.01)
+    reference_loss = F.cross_entropy(reference(images), labels)
+    reference_loss.backward()
+    reference_optimizer.step()
+    assert loss.item() == pytest.approx(reference_loss.item())
+    assert not loss.requires_grad
+    for p, q in zip(model.parameters(), reference.parameters()):
+        torch.testing.assert_close(p, q)
+        assert p.grad is None or p.grad.abs().max() == 0  # step 5 zeroed them
+
+
+def test_evaluate_matches_cross_entropy_and_accuracy_over_all_images() -> None:
+    torch.manual_seed(4)
+    model = MnistMLP(hidden=16)
+    data = TensorData(torch.rand(23, 28, 28), torch.randint(0, 10, (23,)))
+    loss, accuracy = evaluate(model, data, F.cross_entropy, chunk=5)  # chunks of 5 with a short last one
+    logits = model(data.images)
+    assert loss == pytest.approx(F.cross_entropy(logits, data.labels).item(), rel=1e-5)
+    assert accuracy == pytest.approx((logits.argmax(1) == data.labels).float().mean().item())
+    assert model.training  # evaluate puts the model back in training mode
+
+
+def test_train_learns_the_tiny_digits_and_records_every_step(data_root: Path) -> None:
+    from nnlessons.mnist import load_mnist
+
+    torch.manual_seed(0)
+    train_data = TensorData(*load_mnist(data_root, train=True, download=False).to_device(CPU))
+    test_data = TensorData(*load_mnist(data_root, train=False, download=False).to_device(CPU))
+    history = train(MnistMLP(hidden=32), F.cross_entropy, train_data, test_data, epochs=8, batch_size=50,
+                    lr=3e-3, generator=torch.Generator().manual_seed(0), bar=ProgressTask(None, None))
+    assert history.steps_per_epoch == 4
+    assert len(history.step_losses) == 32 and len(history.test_accuracies) == 8
+    assert history.test_accuracies[-1] >= 0.8  # chance is 0.1
+    assert history.test_losses[-1] < history.test_losses[0]
+
+
+# ---- the image folder -------------------------------------------------------------------------
+
+
+def test_first_images_per_class_takes_the_first_of_each_digit() -> None:
+    labels = torch.tensor([3, 1, 3, 3, 0, 1])
+    picked = folder.first_images_per_class(labels, per_class=2)
+    assert picked.tolist() == [4, 1, 5, 0, 2]
+
+
+def test_digit_tree_round_trip_is_exact(tmp_path: Path) -> None:
+    generator = torch.Generator().manual_seed(5)
+    images = torch.randint(0, 256, (30, 28, 28), dtype=torch.uint8, generator=generator)
+    labels = torch.arange(30) % 10
+    indices = folder.first_images_per_class(labels, per_class=3)
+    folder.write_digit_tree(tmp_path / "digits", images, labels, indices)
+    digits = folder.read_digit_tree(tmp_path / "digits")
+    read_images, read_labels = folder.read_all(digits, CPU)
+    assert read_images.shape == (30, 1, 28, 28)
+    assert digits.dataset.class_to_idx == {str(d): d for d in range(10)}
+    torch.testing.assert_close(read_images[:, 0], images[digits.source_indices].float() / 255, rtol=0, atol=0)
+    assert torch.equal(read_labels, labels[digits.source_indices])
+    assert folder.read_digit_tree(tmp_path / "digits", grayscale=False).dataset[0][0].shape == (3, 28, 28)
+
+
+def test_rewriting_the_tree_removes_the_old_pngs(tmp_path: Path) -> None:
+    images = torch.zeros(40, 28, 28, dtype=torch.uint8)
+    labels = torch.arange(40) % 10
+    folder.write_digit_tree(tmp_path, images, labels, folder.first_images_per_class(labels, 4))
+    folder.write_digit_tree(tmp_path, images, labels, folder.first_images_per_class(labels, 1))
+    assert len(list(tmp_path.glob("*/*.png"))) == 10
+
+
+def test_a_foreign_folder_in_the_tree_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "cats").mkdir()
+    with pytest.raises(LessonInputError, match="cats"):
+        folder.write_digit_tree(tmp_path, torch.zeros(1, 28, 28, dtype=torch.uint8), torch.zeros(1, dtype=torch.long),
+                                torch.tensor([0]))
+
+
+def test_digits_to_show_are_the_first_then_the_least_confident() -> None:
+    probabilities = torch.full((12, 10), 0.1)
+    probabilities[:, 0] = torch.linspace(0.9, 0.2, 12)  # later rows are less sure
+    probabilities[2, 0] = 0.05  # among the first five, must not be picked twice
+    shown, notes = digits_to_show(probabilities)
+    assert shown.tolist() == [0, 1, 2, 3, 4, 11, 10, 9]
+    assert notes[5] == "test #11 (unsure)"
+
+
+# ---- whole runs -------------------------------------------------------------------------------
+
+
+def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
+    record = run_lesson("mnist-mlp", *data_args(data_root), "--epochs", "8")
+    m = record["metrics"]
+    assert record["params"]["train_images"] == 2000 and record["params"]["epochs"] == 8
+    assert (m["train_images"], m["test_images"]) == (200, 60)  # fewer on disk than asked: all of them
+    assert m["imagefolder_files"] == 70
+    assert m["imagefolder_batch_shape"] == {"batch": 64, "channels": 1, "height": 28, "width": 28}
+    assert m["imagefolder_channels_without_grayscale"] == 3
+    assert m["imagefolder_pixel_max_abs_diff"] == 0 and m["imagefolder_label_mismatches"] == 0
+    assert m["parameters"] == m["parameters_by_formula"] == 784 * 256 + 256 + 256 * 10 + 10
+    assert m["functional_vs_module_max_abs_diff"] <= 1e-6
+    assert m["functional_vs_module_grad_max_abs_diff"] <= 1e-6
+    assert m["cross_entropy_vs_nll_log_softmax_max_abs_diff"] <= 1e-6
+    assert m["cross_entropy_vs_by_hand_max_abs_diff"] <= 1e-5
+    assert m["softmax_pitfall_loss_floor"] == pytest.approx(-1 + math.log(math.e + 9), abs=1e-6)
+    assert m["softmax_pitfall_min_batch_loss"] >= m["softmax_pitfall_loss_floor"]
+    assert m["softmax_sum_max_abs_diff"] <= 1e-6 and m["softmax_argmax_mismatches"] == 0
+    assert m["test_accuracy"] >= 0.8 > 0.1 == m["chance_accuracy"]
+    assert m["claims_holding"] == m["claims_total"] == 10
+    out = record["out_dir"]
+    for name in ("loss.png", "probabilities.png", "folder_batch.png"):
+        assert str(out / name) in record["artifacts"] and (out / name).stat().st_size > 10_000
+    pngs = sorted((out / "digits").glob("*/*.png"))
+    assert len(pngs) == 70 and Image.open(pngs[0]).size == (28, 28) and Image.open(pngs[0]).mode == "L"
+
+
+def test_same_seed_same_numbers_even_in_the_same_folder(run_lesson, data_root: Path) -> None:
+    first = run_lesson("mnist-mlp", *data_args(data_root))
+    second = run_lesson("mnist-mlp", *data_args(data_root))  # same --out: the PNG tree is rewritten
+    untimed = lambda m: {k: v for k, v in m.items() if k not in TIMING_METRICS}  # noqa: E731
+    assert untimed(first["metrics"]) == untimed(second["metrics"])
+    assert first["metrics"]["test_loss"] != run_lesson("mnist-mlp", *data_args(data_root), "--seed", "1")["metrics"]["test_loss"]
+
+
+# ---- bad input: exit code 2 with a clear message ----------------------------------------------
+
+
+def test_missing_mnist_exits_2_naming_the_files(tmp_path: Path) -> None:
+    result = invoke(*data_args(tmp_path / "empty"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "MNIST is not available" in result.output and "train-images-idx3-ubyte" in result.output
+
+
+def test_truncated_mnist_file_exits_2_naming_the_file(tmp_path: Path) -> None:
+    root = write_tiny_mnist(tmp_path / "data")
+    images = root / "MNIST" / "raw" / "train-images-idx3-ubyte"
+    images.write_bytes(images.read_bytes()[:-100])
+    result = invoke(*data_args(root), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "corrupt or truncated" in result.output and "train-images-idx3-ubyte" in result.output
+
+
+def test_foreign_folder_in_the_run_folder_exits_2(tmp_path: Path, data_root: Path) -> None:
+    (tmp_path / "out" / "digits" / "not-a-digit").mkdir(parents=True)
+    result = invoke(*data_args(data_root), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert "not-a-digit" in result.output and "empty --out folder" in result.output
+
+
+def test_out_of_range_option_exits_2(tmp_path: Path, data_root: Path) -> None:
+    result = invoke(*data_args(data_root), "--epochs", "0", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "--epochs" in result.output
+
+
+# ---- the plugin itself ------------------------------------------------------------------------
+
+
+def test_listed_with_options_and_the_page_covers_the_notes() -> None:
+    result = CliRunner().invoke(cli, ["list", "--json"])
+    lesson = next(item for item in json.loads(result.output) if item["id"] == "mnist-mlp")
+    assert not lesson["broken"] and lesson["needs_download"]
+    assert {"data_dir", "download", "epochs", "batch_size", "lr", "hidden"} <= {o["name"] for o in lesson["options"]}
+    text = CliRunner().invoke(cli, ["explain", "mnist-mlp"]).output
+    assert "Where the notes are wrong" in text and "1.4612" in text
+
+
+def test_importing_the_plugin_does_not_import_torch() -> None:
+    code = "import sys, nnlessons_mnist_mlp; sys.exit('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
