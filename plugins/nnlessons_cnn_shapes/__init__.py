@@ -166,8 +166,8 @@ def nnlessons_lesson_info() -> LessonInfo:
         cpu_seconds=5,
         options=(
             Option("case", str, "", "Your own shape cases 'W,K,P,S' (several separated by ';') added to the formula table."),
-            Option("random_cases", int, 400, "Random (H, W, K, P, S) settings on which the formula is checked.",
-                   min=1, max=20_000, quick=40),
+            Option("random_cases", int, 200, "Random (H, W, K, P, S) settings on which the formula is checked.",
+                   min=1, max=20_000, quick=30),
             Option("random_convs", int, 16, "Random inputs on which the hand-written loops are compared with PyTorch.",
                    min=1, max=500, quick=4),
             Option("feature_maps", int, 32, "Filters of the Conv2d(1, N, 5) whose feature maps are plotted.",

@@ -38,25 +38,26 @@ def feature_map_figure(image: torch.Tensor, maps: torch.Tensor, title: str, limi
     channels, height, width = maps.shape
     canvas = tile_maps(maps)
     cols = min(MAPS_PER_ROW, channels)
-    fig = Figure(figsize=(4.5 + 1.3 * cols, 1.2 + 1.3 * math.ceil(channels / cols)))
-    input_ax, maps_ax = fig.subplots(1, 2, width_ratios=[3, cols])
+    fig = Figure(figsize=(max(9.0, 4.5 + 1.3 * cols), 1.6 + 1.3 * math.ceil(channels / cols)), layout="constrained")
+    input_ax, maps_ax = fig.subplots(1, 2, width_ratios=[3, max(cols, 4)])
 
-    ink = input_ax.imshow(image, cmap="gray_r", vmin=0.0, vmax=1.0)
+    ink = input_ax.imshow(image.numpy(), cmap="gray_r", vmin=0.0, vmax=1.0)
     input_ax.set_title(f"input {image.shape[0]}x{image.shape[1]}")
     input_ax.set_xlabel("column (pixel)")
     input_ax.set_ylabel("row (pixel)")
     fig.colorbar(ink, ax=input_ax, location="bottom", label="ink", shrink=0.9)
 
     colours = matplotlib.colormaps["RdBu_r"].with_extremes(bad="white")
-    shown = maps_ax.imshow(canvas, cmap=colours, vmin=-limit, vmax=limit)
+    shown = maps_ax.imshow(canvas.numpy(), cmap=colours, vmin=-limit, vmax=limit)
     for channel in range(channels):
         top, left = (channel // cols) * (height + 1), (channel % cols) * (width + 1)
         maps_ax.text(left + 0.5, top + 0.5, str(channel), fontsize=7, va="top", ha="left",
                      bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
     maps_ax.set_xticks([])
     maps_ax.set_yticks([])
-    maps_ax.set_title(f"{title}: {channels} maps of {height}x{width} (number = channel)")
-    maps_ax.set_xlabel(f"channel % {cols}")
+    maps_ax.set_title(f"{channels} map{'s' if channels > 1 else ''}, {height}x{width} each")
+    maps_ax.set_xlabel(f"channel % {cols}  (corner number = channel)")
     maps_ax.set_ylabel(f"channel // {cols}")
     fig.colorbar(shown, ax=maps_ax, label="activation (red > 0 > blue)", shrink=0.9)
+    fig.suptitle(f"Feature maps of the drawn digit {title}")
     return fig

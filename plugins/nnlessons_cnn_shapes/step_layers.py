@@ -29,7 +29,7 @@ def run_conv_layer_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
         ["tensor", "shape", "why"],
         [("input", shape_text(x), "[N, C, H, W]: 1 image, 5 channels, 100 x 100"),
          ("output", shape_text(out), "10 filters -> 10 channels; 100 - 3 + 1 = 98"),
-         ("weight", shape_text(conv.weight), "[out channels, in channels, K, K]"),
+         ("weight", shape_text(conv.weight), "[C_out, C_in, K, K] = [10, 5, 3, 3]"),
          ("bias", shape_text(conv.bias), "one per filter"),
          ("input 100 high x 60 wide", shape_text(wide), "H first, then W"),
          ("its output", shape_text(wide_out), "98 x 58: each axis uses the formula on its own")],

@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
+from rich.markup import escape
 from torch import nn
 
 from nnlessons_cnn_shapes.by_hand import conv2d_by_hand, max_abs_diff, max_pool2d_by_hand
@@ -83,7 +84,7 @@ def run_note002_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
     inf_diff, zero_diff = show_pool_padding(ctx, by_torch)
     error = try_note002_weight_line(ctx.device)
     ctx.console.print(f"The note's line `conv1.weight.data = torch.tensor([[[...]]])` (int64, shape [1, 3, 3]) "
-                      f"fails: [italic]{error}[/]. Use a float tensor of shape [1, 1, 3, 3].")
+                      f"fails: [italic]{escape(str(error))}[/]. Use a float tensor of shape [1, 1, 3, 3].")
     flat = stages["Flatten"]
     metrics = {
         "note002_conv_sum": float(by_torch.sum()),

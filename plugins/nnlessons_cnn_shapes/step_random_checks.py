@@ -31,6 +31,11 @@ class RandomSetting:
     pool_padding: int
 
 
+def short_float(value: float) -> str:
+    """0 -> '0', 2.384e-07 -> '2.4e-07': fits a narrow column."""
+    return "0" if value == 0 else f"{value:.1e}"
+
+
 def draw_setting(generator: torch.Generator) -> RandomSetting:
     """Small random sizes; the kernel always fits the padded input."""
     def pick(low: int, high: int) -> int:
@@ -72,17 +77,18 @@ def run_random_checks_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
             conv_diffs.append(conv_diff)
             pool_diffs.append(pool_diff)
             s = setting
-            rows.append((f"[{s.batch}, {s.in_channels}, {s.height}, {s.width}]",
-                         f"[{s.out_channels}, {s.in_channels}, {s.kernel_h}, {s.kernel_w}]",
-                         s.stride, s.padding, str(out_shape), conv_diff,
-                         f"{s.pool_kernel}x{s.pool_kernel}, pad {s.pool_padding}", pool_diff))
+            rows.append((f"{s.batch}x{s.in_channels}x{s.height}x{s.width}",
+                         f"{s.out_channels}x{s.in_channels}x{s.kernel_h}x{s.kernel_w}",
+                         f"{s.stride}, {s.padding}", "x".join(map(str, out_shape)), short_float(conv_diff),
+                         f"{s.pool_kernel}, {s.pool_padding}", short_float(pool_diff)))
             bar.advance(max_diff=max(conv_diffs))
     hidden = len(rows) - ROWS_SHOWN
     ctx.table(
         "conv2d_by_hand vs F.conv2d and max_pool2d_by_hand vs F.max_pool2d (random float32 data)",
-        ["input", "weight", "stride", "padding", "conv output", "conv max |diff|", "pool window", "pool max |diff|"],
+        ["input", "weight", "S, P", "output", "conv |diff|", "pool K, P", "pool |diff|"],
         rows[:ROWS_SHOWN],
-        caption=(f"... and {hidden} more, " if hidden > 0 else "") + "float32 rounding only: the sums run in another order",
+        caption=(f"... and {hidden} more. " if hidden > 0 else "") + "|diff| = max absolute difference; "
+        "conv differs by float32 rounding only (the sums run in another order), pooling exactly 0",
     )
     worst_conv, worst_pool = max(conv_diffs), max(pool_diffs)
     metrics = {"random_comparisons": count, "diff_random_conv": worst_conv, "diff_random_pool": worst_pool}

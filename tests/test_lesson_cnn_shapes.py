@@ -1,0 +1,324 @@
+"""cnn-shapes: the hand-written loops, the formula and the lesson's claims, with PyTorch as the oracle."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import torch
+import torch.nn.functional as F
+from click.testing import CliRunner
+
+from nnlessons import LessonInputError
+from nnlessons.cli import cli
+from nnlessons_cnn_shapes.by_hand import (
+    conv2d_by_hand,
+    full_float32_convolutions,
+    max_abs_diff,
+    max_pool2d_by_hand,
+    window_channel_sums,
+)
+from nnlessons_cnn_shapes.digit import draw_digit
+from nnlessons_cnn_shapes.examples import (
+    RGB_BIAS,
+    RGB_FILTER,
+    as_tensor,
+    note002_input,
+    note002_kernel,
+    rgb_image_padded_hwc,
+    try_note002_weight_line,
+)
+from nnlessons_cnn_shapes.formula import ShapeCase, conv_output_size, parse_user_cases, random_cases, table_cases
+from nnlessons_cnn_shapes.lenet import build_lenet, lenet_params_by_formula, lenet_stages_by_formula
+from nnlessons_cnn_shapes.plots import tile_maps
+from nnlessons_cnn_shapes.report import Claim, print_claims
+from nnlessons_cnn_shapes.seeded import init_from_generator
+from nnlessons_cnn_shapes.step_random_checks import compare_once, draw_setting
+
+CPU = torch.device("cpu")
+
+
+# ---- the hand-written loops against PyTorch ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stride", "padding", "kernel", "with_bias"),
+    [(1, 0, (3, 3), True), (2, 0, (3, 3), True), (1, 1, (3, 3), False), (2, 1, (2, 4), True),
+     (3, 2, (5, 1), True), (1, 0, (1, 1), False), (3, 0, (4, 4), True)],
+)
+def test_conv2d_by_hand_matches_f_conv2d(stride, padding, kernel, with_bias):
+    gen = torch.Generator().manual_seed(stride * 100 + padding * 10 + kernel[0])
+    x = torch.randn(2, 3, 11, 9, generator=gen)  # (N, C, H, W)
+    weight = torch.randn(4, 3, *kernel, generator=gen)  # (O, C, KH, KW)
+    bias = torch.randn(4, generator=gen) if with_bias else None
+    expected = F.conv2d(x, weight, bias, stride=stride, padding=padding)
+    got = conv2d_by_hand(x, weight, bias, stride=stride, padding=padding)
+    assert got.shape == expected.shape
+    torch.testing.assert_close(got, expected, rtol=0, atol=1e-5)
+
+
+def test_conv2d_by_hand_is_exact_on_note002_and_gives_its_numbers():
+    x, kernel = note002_input(CPU), note002_kernel(CPU)
+    got = conv2d_by_hand(x, kernel)
+    assert torch.equal(got, F.conv2d(x, kernel))
+    assert got[0, 0].tolist() == [[24, 18, 8], [26, 18, 8], [28, 18, 8]]
+
+
+def test_conv2d_by_hand_would_catch_a_wrong_loop():
+    """The comparison is sensitive: a flipped kernel (true convolution) does not match F.conv2d."""
+    x, kernel = note002_input(CPU), note002_kernel(CPU)
+    flipped = conv2d_by_hand(x, kernel.flip(-1, -2))
+    assert max_abs_diff(flipped, F.conv2d(x, kernel)) > 0
+
+
+def test_conv2d_by_hand_rejects_mismatched_channels():
+    with pytest.raises(ValueError, match="3 channels"):
+        conv2d_by_hand(torch.zeros(1, 3, 5, 5), torch.zeros(1, 2, 3, 3))
+
+
+@pytest.mark.parametrize(("kernel", "stride", "padding"), [(2, 2, 0), (2, 2, 1), (3, 1, 1), (3, 2, 0), (4, 3, 2), (2, 1, 0)])
+def test_max_pool2d_by_hand_matches_f_max_pool2d(kernel, stride, padding):
+    x = torch.randn(2, 3, 9, 7, generator=torch.Generator().manual_seed(kernel + 10 * stride))
+    expected = F.max_pool2d(x, kernel, stride=stride, padding=padding)
+    assert torch.equal(max_pool2d_by_hand(x, kernel, stride, padding), expected)
+
+
+def test_max_pool_stride_defaults_to_kernel_like_pytorch():
+    x = torch.randn(1, 1, 8, 8, generator=torch.Generator().manual_seed(3))
+    assert torch.equal(max_pool2d_by_hand(x, 2), F.max_pool2d(x, 2))
+
+
+def test_zero_padding_in_max_pool_differs_on_negative_inputs():
+    negative = -F.conv2d(note002_input(CPU), note002_kernel(CPU))
+    by_torch = F.max_pool2d(negative, 2, stride=2, padding=1)
+    zero_padded = max_pool2d_by_hand(negative, 2, 2, 1, pad_value=0.0)
+    assert by_torch[0, 0].tolist() == [[-24, -8], [-26, -8]]
+    assert zero_padded[0, 0].tolist() == [[0, 0], [0, -8]]
+
+
+def test_max_abs_diff_refuses_different_shapes():
+    with pytest.raises(ValueError, match="shapes differ"):
+        max_abs_diff(torch.zeros(2, 2), torch.zeros(4))
+
+
+def test_full_float32_convolutions_restores_the_tf32_flag():
+    before = torch.backends.cudnn.allow_tf32
+    with full_float32_convolutions():
+        assert torch.backends.cudnn.allow_tf32 is False
+    assert torch.backends.cudnn.allow_tf32 == before
+
+
+def test_random_comparisons_repeat_with_the_seed():
+    def run(seed: int):
+        gen = torch.Generator().manual_seed(seed)
+        return [(draw_setting(gen), compare_once(draw_setting(gen), gen, CPU)) for _ in range(3)]
+
+    first, again, other = run(7), run(7), run(8)
+    assert first == again
+    assert [s for s, _ in first] != [s for s, _ in other]
+    assert all(diffs[0] < 1e-5 and diffs[1] == 0 for _, diffs in first)
+
+
+def test_print_claims_counts_the_claims_that_fail():
+    class TableSink:
+        rows: list = []
+
+        def table(self, title, columns, rows, **kwargs):
+            self.rows = rows
+
+    sink = TableSink()
+    claims = [Claim("holds", 0, "0", True), Claim("broken", 1, "0", False)]
+    assert print_claims(sink, claims) == 1
+    assert [row[-1] for row in sink.rows] == ["yes", "NO"]
+
+
+# ---- note 000's colour example -----------------------------------------------------------------
+
+
+def test_rgb_channel_sums_reproduce_note000():
+    hwc = rgb_image_padded_hwc(CPU)  # (7, 7, 3)
+    assert hwc.shape == (7, 7, 3)
+    x = hwc.permute(2, 0, 1).unsqueeze(0)  # (1, 3, 7, 7)
+    weight = as_tensor(RGB_FILTER, CPU).unsqueeze(0)  # (1, 3, 3, 3)
+    sums = window_channel_sums(x[0], weight[0], top=0, left=0)
+    assert sums.tolist() == [0, 2, 0]
+    bias = torch.tensor([RGB_BIAS])
+    by_torch = F.conv2d(x, weight, bias, stride=2)
+    assert by_torch[0, 0, 0, 0].item() == sums.sum().item() + RGB_BIAS == 3
+    for i in range(3):
+        for j in range(3):
+            cell = window_channel_sums(x[0], weight[0], top=2 * i, left=2 * j).sum() + RGB_BIAS
+            assert cell.item() == by_torch[0, 0, i, j].item()
+
+
+def test_hwc_reshape_is_not_permute():
+    hwc = rgb_image_padded_hwc(CPU)
+    assert not torch.equal(hwc.reshape(3, 7, 7), hwc.permute(2, 0, 1))
+
+
+def test_note002_weight_line_really_fails():
+    message = try_note002_weight_line(CPU)
+    assert message is not None and "floating point" in message
+
+
+# ---- the formula --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_thread():
+    """Hundreds of tiny convolutions of new shapes: one thread avoids thread start-up on a busy machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_formula_matches_pytorch_on_every_small_case(one_thread):
+    checked = 0
+    for size in range(1, 11):
+        for padding in range(0, 3):
+            for kernel in range(1, size + 2 * padding + 1):
+                for stride in range(1, 4):
+                    x = torch.zeros(1, 1, size, size + 1)
+                    w = torch.zeros(1, 1, kernel, kernel)
+                    out = F.conv2d(x, w, stride=stride, padding=padding)
+                    assert out.shape[-2] == conv_output_size(size, kernel, padding, stride)
+                    assert out.shape[-1] == conv_output_size(size + 1, kernel, padding, stride)
+                    if 2 * padding <= kernel:
+                        pooled = F.max_pool2d(x, kernel, stride=stride, padding=padding)
+                        assert pooled.shape[-2] == conv_output_size(size, kernel, padding, stride)
+                    checked += 1
+    assert checked > 600
+
+
+def test_table_cases_cover_stride_padding_and_uneven_fit():
+    cases = table_cases()
+    assert any(c.stride == 2 for c in cases)
+    assert any(c.padding > 0 for c in cases)
+    assert any(c.leftover > 0 for c in cases)  # a kernel that does not fit evenly
+    assert ShapeCase(7, 3, 0, 3).leftover == 1 and conv_output_size(7, 3, 0, 3) == 2
+
+
+def test_random_cases_always_fit_and_repeat_with_the_seed():
+    first = random_cases(50, torch.Generator().manual_seed(5))
+    again = random_cases(50, torch.Generator().manual_seed(5))
+    assert first == again
+    for height, width, case_h, case_w in first:
+        assert case_h.kernel <= height + 2 * case_h.padding
+        assert case_w.kernel <= width + 2 * case_w.padding
+
+
+def test_parse_user_cases_reads_several():
+    cases = parse_user_cases("13,4,1,3; 9, 2, 0, 2 ;")
+    assert [(c.size, c.kernel, c.padding, c.stride) for c in cases] == [(13, 4, 1, 3), (9, 2, 0, 2)]
+    assert parse_user_cases("") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("13,4,1", "not four whole numbers"), ("a,b,c,d", "not four whole numbers"), ("1.5,3,0,1", "not four whole numbers"),
+     ("5,3,0,0", "S >= 1"), ("0,3,1,1", "1 <= W"), ("5,3,-1,1", "P >= 0"), ("5,9,1,1", "does not fit")],
+)
+def test_parse_user_cases_rejects_bad_text(text, message):
+    with pytest.raises(LessonInputError, match=message):
+        parse_user_cases(text)
+
+
+# ---- LeNet ---------------------------------------------------------------------------------------
+
+
+def test_lenet_shapes_and_parameter_count():
+    model = build_lenet()
+    x = torch.zeros(1, 1, 32, 32)
+    features = model[:6](x)  # up to pool2
+    assert features.shape == (1, 16, 5, 5)  # not 6@5x5 as the note says
+    assert model(x).shape == (1, 10)
+    total = sum(p.numel() for p in model.parameters())
+    assert total == 61706
+    assert sum(count for _, _, count in lenet_params_by_formula()) == total
+    assert [(c, s) for _, _, c, s in lenet_stages_by_formula(32)] == [(6, 28), (6, 14), (16, 10), (16, 5)]
+
+
+def test_seeded_init_repeats_with_the_same_seed_only():
+    def weights(seed: int) -> torch.Tensor:
+        return init_from_generator(torch.nn.Conv2d(1, 4, 5), torch.Generator().manual_seed(seed)).weight
+
+    assert torch.equal(weights(0), weights(0))
+    assert not torch.equal(weights(0), weights(1))
+    assert weights(0).abs().max() <= 1 / 5  # bound 1/sqrt(fan_in), fan_in = 25
+
+
+# ---- the digit and the plots ------------------------------------------------------------------
+
+
+def test_draw_digit_is_a_real_picture():
+    seven, three = draw_digit("7"), draw_digit("3")
+    assert seven.shape == (28, 28)
+    assert 0.0 <= seven.min() and seven.max() == 1.0
+    assert 0.05 < seven.mean() < 0.4  # strokes, not an empty or filled square
+    assert seven[:3].sum() == 0 and seven[-3:].sum() == 0  # a margin like MNIST
+    assert max_abs_diff(seven, three) > 0.5
+    with pytest.raises(ValueError):
+        draw_digit("8")
+
+
+def test_tile_maps_separates_tiles_with_nan():
+    maps = torch.arange(3 * 2 * 2, dtype=torch.float32).view(3, 2, 2)
+    canvas = tile_maps(maps, per_row=2)
+    assert canvas.shape == (5, 5)
+    assert torch.equal(canvas[:2, :2], maps[0]) and torch.equal(canvas[:2, 3:], maps[1])
+    assert torch.equal(canvas[3:, :2], maps[2])
+    assert torch.isnan(canvas[2]).all() and torch.isnan(canvas[3:, 3:]).all()
+
+
+# ---- the lesson through the CLI ---------------------------------------------------------------
+
+
+def test_quick_run_checks_every_claim(run_lesson):
+    record = run_lesson("cnn-shapes", "--case", "13,4,1,3")
+    metrics = record["metrics"]
+    assert record["status"] == "ok" and record["device"] == "cpu"
+    assert metrics["claims_failed"] == 0 and metrics["claims_checked"] >= 20
+    assert metrics["max_abs_diff_hand_vs_torch"] < 1e-4
+    assert metrics["lenet_param_count"] == 61706 == metrics["lenet_param_count_by_formula"]
+    assert metrics["lenet_pool2_shape"] == {"n": 1, "c": 16, "h": 5, "w": 5}
+    assert metrics["lenet_flatten_features"] == 400
+    assert metrics["formula_mismatches"] == 0
+    assert metrics["formula_cases_checked"] >= 30 + len(table_cases()) + 1
+    assert metrics["note002_flatten_values"] == {"0": 24.0, "1": 18.0, "2": 28.0, "3": 18.0}
+    assert metrics["note002_weight_line_fails"] == 1
+    assert metrics["rgb_channel_sums"] == {"R": 0.0, "G": 2.0, "B": 0.0}
+    assert metrics["rgb_first_output"] == 3.0
+    assert metrics["rgb_padding_equivalence_diff"] == 0 and metrics["diff_rgb"] == 0
+    assert metrics["hwc_reshape_vs_permute_diff"] > 0
+    assert metrics["pool_zero_padding_diff"] > 0
+    assert metrics["conv_5_10_output_shape"] == {"n": 1, "c": 10, "h": 98, "w": 98}
+    assert metrics["conv_5_10_weight_shape"] == {"out": 10, "in": 5, "kh": 3, "kw": 3}
+    assert metrics["conv_5_10_param_count"] == 460
+    assert metrics["conv_5_10_wide_output_shape"] == {"n": 1, "c": 10, "h": 98, "w": 58}
+    assert metrics["feature_maps_shape"] == {"n": 1, "c": 32, "h": 24, "w": 24}
+    assert metrics["pooled_maps_shape"] == {"n": 1, "c": 32, "h": 12, "w": 12}
+    pngs = sorted(p.rsplit("/", 1)[-1] for p in record["artifacts"] if p.endswith(".png"))
+    assert pngs == ["feature_maps_conv.png", "feature_maps_pool.png"]
+    for name in pngs:
+        assert (record["out_dir"] / name).stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [("5,9,1,1", "does not fit in the padded input"), ("abc", "not four whole numbers")],
+)
+def test_bad_case_exits_with_code_2(tmp_path, case, message):
+    argv = ["run", "cnn-shapes", "--device", "cpu", "--quick", "--out", str(tmp_path / "run"), "--case", case]
+    result = CliRunner().invoke(cli, argv)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_plugin_import_does_not_load_torch():
+    code = "import sys, nnlessons_cnn_shapes as m; m.nnlessons_lesson_info(); print(json.dumps('torch' in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", "import json; " + code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) is False
