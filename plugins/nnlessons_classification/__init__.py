@@ -1,1 +1,160 @@
-"""Lesson under construction."""
+"""Softmax and cross-entropy: two clusters, a 2 -> 10 -> 2 net, and every identity checked.
+
+## The idea
+
+A classifier does not output a class. It outputs one raw score per class, a
+*logit* `z_k`, and training pushes the score of the true class up relative to the
+others. Softmax turns the scores into probabilities, cross-entropy scores how much
+probability went to the true class, and the predicted class is the one with the
+largest score.
+
+This lesson trains the course notes' example, two Gaussian clusters of 100 points
+around `(2, 2)` (class 0) and `(-2, -2)` (class 1) with standard deviation 1, with
+a `2 -> 10 -> 2` ReLU net, `CrossEntropyLoss` and full-batch SGD (lr 0.02, 100
+steps). Along the way it computes softmax and the losses by hand and checks each
+against PyTorch, printing the largest difference.
+
+## The maths
+
+Softmax of the logits `z = (z_1, ..., z_K)` of one sample:
+
+```
+softmax(z)_k = exp(z_k) / sum_j exp(z_j)          each row sums to 1
+softmax(z + c) = softmax(z)                       for any constant c
+stable form:   c = max_j z_j,  softmax(z) = exp(z - c) / sum_j exp(z_j - c)
+```
+
+After subtracting the maximum every exponent is at most 0, so `exp` never
+overflows. In float32, `exp(z)` is `inf` once `z > 88.72`, and `inf / inf` is `nan`.
+
+Cross-entropy of one sample with true class `y`, averaged over the batch:
+
+```
+log_softmax(z)_k = (z_k - c) - log(sum_j exp(z_j - c))
+loss = -log_softmax(z)_y = log(sum_j exp(z_j)) - z_y
+
+CrossEntropyLoss(z, y) = NLLLoss(LogSoftmax(z), y)
+```
+
+`NLLLoss` only picks `-input[y]` and averages; the log-softmax does the work. So
+`CrossEntropyLoss` wants *raw logits*: putting a softmax in the model first applies
+it twice.
+
+With two classes, softmax is a sigmoid of the difference of the logits:
+
+```
+softmax((z0, z1))_1 = exp(z1) / (exp(z0) + exp(z1)) = 1 / (1 + exp(-(z1 - z0))) = sigmoid(z1 - z0)
+```
+
+so one output `d = z1 - z0` trained with binary cross-entropy is the same model and
+the same loss as two outputs with `CrossEntropyLoss`:
+
+```
+BCE(p, y) = -(y * log(p) + (1 - y) * log(1 - p)),   p = sigmoid(d)
+```
+
+## What to look at in the output
+
+1. **Softmax by hand**: on `(2, 1, 0.1)` the textbook formula, the stable one and
+   `torch.softmax` agree. Add 1000 to the logits (`--shift`) and the textbook formula
+   gives `nan` while the stable one still matches PyTorch. The shifted and unshifted
+   probabilities differ by about 2e-6: not because softmax changed, but because
+   float32 numbers near 1000 are only 6e-5 apart, so `0.1 + 1000` is rounded.
+2. **Row sums**: on a batch, the sum runs over each row. Summing over the whole
+   array (as the notes write it) gives rows that sum to 0.32 and 0.68.
+3. **The notes' example** `z = (0.2, 0.1, -0.1)`, true class 0: loss 0.9729, the same
+   from `CrossEntropyLoss`, `LogSoftmax + NLLLoss`, the formula by hand, and with
+   one-hot float targets.
+4. **After training**: with seed 0 the net gets 99% of the training points and 100% of
+   200 fresh test points right. The row "ideal rule" is the best possible boundary,
+   the line `x1 + x2 = 0`; on average it is right 99.77% of the time
+   (`1 - erfc(2) / 2`), so a point or two on the wrong side is the data, not the net.
+5. **The identities on the trained net's logits**: every pair equal, largest
+   difference about 1e-7 or less; argmax of the logits and of the softmax never disagree.
+6. **One confident mistake**: a logit of 20 with label 0. The true loss is 20;
+   `BCELoss(sigmoid(20))` reports 100, because `sigmoid(20)` rounds to 1.0 and the
+   `log(0)` inside is clamped to -100.
+7. **decision_boundary.png**: the background is `P(class 1)`, the black line is where it
+   is 0.5, colours are predicted classes, markers the true ones, red rings the mistakes.
+   **training_curves.png**: loss and accuracy at each step.
+
+## Pitfalls
+
+- **Softmax before `CrossEntropyLoss`.** The loss applies log-softmax itself; give it
+  the logits.
+- **Targets.** For class indices use an int64 tensor of shape `(N,)` with values
+  `0 .. K-1`, not one-hot; or give float class probabilities of shape `(N, K)`.
+  A float tensor of shape `(N,)` is an error.
+- **`BCELoss` wants probabilities**, so you need a sigmoid first, and that loses
+  precision for confident predictions. Use `BCEWithLogitsLoss` on the raw logit.
+- **Softmax over the wrong axis.** For a batch `(N, K)` use `dim=1` (or `-1`);
+  without `dim` older code relied on a guess that PyTorch warns about.
+- **You do not need softmax to predict.** It keeps the order of the scores, so
+  `logits.argmax(dim=1)` gives the same class.
+- **Training accuracy is not the whole story.** Check on points the net has not seen.
+
+## Where the course notes are wrong
+
+- Note 001 writes softmax as `np.exp(z) / np.exp(z).sum()`. It overflows for large
+  logits (`nan` at a shift of 1000; the stable form does not), and for a batch
+  `.sum()` adds up every entry of the array, so the rows do not sum to 1 (0.32 and
+  0.68 in the example).
+- Note 001 says the target of `CrossEntropyLoss` *must* be a `LongTensor`. Class
+  indices must be int64, but float class probabilities of shape `(N, K)` are accepted
+  too (since PyTorch 1.10); one-hot floats give exactly the same loss.
+- Note 001 labels BCELoss "two-dimensional" and advises it for binary problems. BCE
+  takes *one* probability per sample; and two logits with `CrossEntropyLoss` are
+  exactly the same loss as one logit with BCE (differences printed: 0 or about
+  1e-8), so the choice saves one output unit, nothing more. If you do use BCE, use
+  `BCEWithLogitsLoss` (20 vs 100 in the confident-mistake table).
+- Note 004 predicts with `torch.max(F.softmax(out), 1)[1]`: the missing `dim`
+  triggers a deprecation warning, and the softmax is unnecessary because it does not
+  change which score is largest (disagreements: 0).
+- Note 004 measures accuracy only on the training points (hard-coding `/ 200.`);
+  the lesson also scores fresh points and the ideal boundary.
+- Note 004's comment calls the class-1 inputs `shape=(100, 1)`; they are `(100, 2)`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nnlessons import LessonInfo, Option, hookimpl
+
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
+
+
+@hookimpl
+def nnlessons_lesson_info() -> LessonInfo:
+    return LessonInfo(
+        id="classification",
+        title="Classification: softmax and cross-entropy",
+        summary="Two Gaussian clusters, a 2 -> 10 -> 2 net; softmax by hand, CE = LogSoftmax + NLL, BCE vs CE, decision boundary.",
+        concepts=("softmax", "log-softmax", "CrossEntropyLoss", "NLLLoss", "BCELoss", "decision boundary", "accuracy"),
+        cpu_seconds=5,
+        options=(
+            Option("points_per_class", int, 100, "Points in each of the two clusters (training and test set alike).",
+                   min=1, max=100_000),
+            Option("centre", float, 2.0, "Clusters are centred at (c, c) for class 0 and (-c, -c) for class 1.",
+                   min=0.0, max=1000.0),
+            Option("std", float, 1.0, "Standard deviation of each coordinate around its cluster centre.",
+                   min=0.001, max=1000.0),
+            Option("csv", str, "", "CSV with columns x1, x2, label (0 or 1) to classify instead of the clusters; "
+                   "empty: make the clusters."),
+            Option("hidden", int, 10, "Hidden units of the 2 -> hidden -> 2 ReLU net.", min=1, max=4096),
+            Option("lr", float, 0.02, "SGD learning rate.", min=1e-6, max=10.0),
+            Option("steps", int, 100, "Full-batch SGD steps.", min=1, max=100_000),
+            Option("shift", float, 1000.0, "Added to the softmax example's logits to show the naive formula overflow.",
+                   min=0.0, max=1e30),
+            Option("grid", int, 200, "Grid points per side for the decision-boundary picture.", min=10, max=1000, quick=60),
+        ),
+        order=50,
+    )
+
+
+@hookimpl
+def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
+    from nnlessons_classification.lesson import run  # torch is imported only when the lesson runs
+
+    return run(ctx)
