@@ -1,0 +1,74 @@
+"""The small sigmoid classifier (F -> 6 -> 4 -> 1), its training loop over a DataLoader, and accuracy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader
+
+
+def build_classifier(n_features: int) -> nn.Sequential:
+    """F -> 6 -> 4 -> 1 with a sigmoid after every layer; the last one turns a score into P(label = 1)."""
+    return nn.Sequential(
+        nn.Linear(n_features, 6), nn.Sigmoid(),  # (B, 6)
+        nn.Linear(6, 4), nn.Sigmoid(),  # (B, 4)
+        nn.Linear(4, 1), nn.Sigmoid(),  # (B, 1), each in (0, 1)
+    )
+
+
+@dataclass
+class TrainingLog:
+    """Mean training loss of each epoch and held-out loss / accuracy after it."""
+
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+
+
+def train_one_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module, optimizer: torch.optim.Optimizer,
+                    device: torch.device) -> float:
+    """One pass over the loader, each batch moved to the device; returns the sample-weighted mean loss."""
+    model.train()
+    total, seen = 0.0, 0
+    for features, labels in loader:
+        features, labels = features.to(device), labels.to(device)  # (B, F), (B, 1)
+        loss = loss_fn(model(features), labels)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        total += loss.item() * labels.shape[0]
+        seen += labels.shape[0]
+    return total / seen
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, features: torch.Tensor, labels: torch.Tensor, loss_fn: nn.Module) -> tuple[float, float]:
+    """(loss, accuracy) on tensors already on the device; a probability above 0.5 predicts label 1."""
+    model.eval()
+    probabilities = model(features)  # (N, 1)
+    predicted = (probabilities > 0.5).float()  # (N, 1)
+    return loss_fn(probabilities, labels).item(), (predicted == labels).float().mean().item()
+
+
+def train(model: nn.Module, loader: DataLoader, test: tuple[torch.Tensor, torch.Tensor], epochs: int, lr: float,
+          device: torch.device, after_epoch: Callable[[float], None]) -> TrainingLog:
+    """Adam on BCELoss for `epochs` epochs; `after_epoch(loss)` drives the progress bar."""
+    loss_fn = nn.BCELoss().to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    log = TrainingLog()
+    for _ in range(epochs):
+        log.train_loss.append(train_one_epoch(model, loader, loss_fn, optimizer, device))
+        test_loss, test_accuracy = evaluate(model, *test, loss_fn)
+        log.test_loss.append(test_loss)
+        log.test_accuracy.append(test_accuracy)
+        after_epoch(log.train_loss[-1])
+    return log
+
+
+def majority_accuracy(train_labels: torch.Tensor, test_labels: torch.Tensor) -> float:
+    """Accuracy of always answering the training set's most common label: the score to beat."""
+    majority = float(train_labels.mean() >= 0.5)
+    return (test_labels == majority).float().mean().item()
