@@ -129,11 +129,11 @@ def test_train_learns_the_tiny_digits_and_records_every_step(data_root: Path) ->
     torch.manual_seed(0)
     train_data = TensorData(*load_mnist(data_root, train=True, download=False).to_device(CPU))
     test_data = TensorData(*load_mnist(data_root, train=False, download=False).to_device(CPU))
-    history = train(MnistMLP(hidden=32), F.cross_entropy, train_data, test_data, epochs=8, batch_size=50,
+    history = train(MnistMLP(hidden=32), F.cross_entropy, train_data, test_data, epochs=4, batch_size=50,
                     lr=3e-3, generator=torch.Generator().manual_seed(0), bar=ProgressTask(None, None))
     assert history.steps_per_epoch == 4
-    assert len(history.step_losses) == 32 and len(history.test_accuracies) == 8
-    assert history.test_accuracies[-1] >= 0.8  # chance is 0.1
+    assert len(history.step_losses) == 16 and len(history.test_accuracies) == 4
+    assert history.test_accuracies[-1] >= 0.9  # chance is 0.1
     assert history.test_losses[-1] < history.test_losses[0]
 
 
@@ -206,7 +206,8 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     assert m["softmax_pitfall_min_batch_loss"] >= m["softmax_pitfall_loss_floor"]
     assert m["softmax_sum_max_abs_diff"] <= 1e-6 and m["softmax_argmax_mismatches"] == 0
     assert m["test_accuracy"] >= 0.8 > 0.1 == m["chance_accuracy"]
-    assert m["claims_holding"] == m["claims_total"] == 10
+    assert m["start_gradient_norm_softmax_pitfall"] < 0.2 * m["start_gradient_norm_logits"]  # about tenfold smaller
+    assert m["claims_holding"] == m["claims_total"] == 11
     out = record["out_dir"]
     for name in ("loss.png", "probabilities.png", "folder_batch.png"):
         assert str(out / name) in record["artifacts"] and (out / name).stat().st_size > 10_000
@@ -219,7 +220,7 @@ def test_same_seed_same_numbers_even_in_the_same_folder(run_lesson, data_root: P
     second = run_lesson("mnist-mlp", *data_args(data_root))  # same --out: the PNG tree is rewritten
     untimed = lambda m: {k: v for k, v in m.items() if k not in TIMING_METRICS}  # noqa: E731
     assert untimed(first["metrics"]) == untimed(second["metrics"])
-    assert first["metrics"]["test_loss"] != run_lesson("mnist-mlp", *data_args(data_root), "--seed", "1")["metrics"]["test_loss"]
+    assert len(list((second["out_dir"] / "digits").glob("*/*.png"))) == 70
 
 
 # ---- bad input: exit code 2 with a clear message ----------------------------------------------

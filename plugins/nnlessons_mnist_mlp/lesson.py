@@ -178,7 +178,6 @@ def loss_on_logits_step(ctx: RunContext, model: MnistMLP, test_data: TensorData)
     return {
         "cross_entropy_vs_nll_log_softmax_max_abs_diff": (nll - built_in).abs().item(),
         "cross_entropy_vs_by_hand_max_abs_diff": (by_hand - built_in).abs().item(),
-        "softmax_pitfall_loss_floor": floor,
     }
 
 
@@ -203,17 +202,35 @@ def training_table(ctx: RunContext, history: History) -> None:
               caption=f"{history.steps_per_epoch} steps per epoch of {ctx.params.batch_size} images, lr {ctx.params.lr:g}")
 
 
-def pitfall_table(ctx: RunContext, history: History, pitfall: History, floor: float) -> dict[str, float]:
+def start_gradient_norms(ctx: RunContext, initial_weights: dict[str, torch.Tensor], train_data: TensorData) -> tuple[float, float]:
+    """Size of the whole gradient at the starting weights on the first 64 images: logits -> loss vs softmax -> loss."""
+    images, labels = train_data.images[:FOLDER_BATCH_SIZE], train_data.labels[:FOLDER_BATCH_SIZE]
+    norms = []
+    for wrap in (lambda mlp: mlp, SoftmaxThenCrossEntropyNet):
+        mlp = MnistMLP(ctx.params.hidden).to(ctx.device)
+        mlp.load_state_dict(initial_weights)
+        grads = torch.autograd.grad(F.cross_entropy(wrap(mlp)(images), labels), list(mlp.parameters()))
+        norms.append(torch.sqrt(sum((g**2).sum() for g in grads)).item())  # sqrt of the sum of all squared entries
+    return norms[0], norms[1]
+
+
+def pitfall_table(ctx: RunContext, history: History, pitfall: History, start_norms: tuple[float, float]) -> dict[str, float]:
     """Compare one epoch of the notes' softmax-then-loss network with the same epoch of the logits network."""
+    floor = softmax_pitfall_loss_floor(ctx.device)
     first_epoch = history.step_losses[: history.steps_per_epoch]
     ctx.table("Same start, same batches, one epoch: where the softmax goes", ["", "logits -> loss", "softmax -> loss (notes)"], [
+        ("gradient norm at the start (first 64 images)", *start_norms),
         ("lowest batch loss", min(first_epoch), min(pitfall.step_losses)),
         ("last batch loss", first_epoch[-1], pitfall.step_losses[-1]),
         ("test accuracy after epoch 1", history.test_accuracies[0], pitfall.test_accuracies[0]),
-    ], caption=f"The softmax -> loss network can never get below {floor:.6f}: its gradients are squashed by a second softmax.")
+    ], caption=f"softmax -> loss can never get below {floor:.6f}, and its gradient is squashed by the second softmax "
+               f"({start_norms[0] / start_norms[1]:.1f} times smaller at the start).")
     return {
+        "softmax_pitfall_loss_floor": floor,
         "softmax_pitfall_min_batch_loss": min(pitfall.step_losses),
         "softmax_pitfall_test_accuracy": pitfall.test_accuracies[0],
+        "start_gradient_norm_logits": start_norms[0],
+        "start_gradient_norm_softmax_pitfall": start_norms[1],
         "epoch1_min_batch_loss": min(first_epoch),
         "epoch1_test_accuracy": history.test_accuracies[0],
     }
@@ -228,10 +245,10 @@ def training_section(ctx: RunContext, model: MnistMLP, train_data: TensorData, t
     ctx.heading("7. The notes' version: softmax inside the network, then CrossEntropyLoss")
     twin = MnistMLP(ctx.params.hidden).to(ctx.device)
     twin.load_state_dict(initial_weights)
+    start_norms = start_gradient_norms(ctx, initial_weights, train_data)
     pitfall = fit(ctx, SoftmaxThenCrossEntropyNet(twin), train_data, test_data, 1, "softmax -> loss, 1 epoch")
-    floor = softmax_pitfall_loss_floor(ctx.device)
-    metrics = pitfall_table(ctx, history, pitfall, floor)
-    ctx.save_figure(plots.loss_figure(history, pitfall, floor, 1 / N_CLASSES), "loss.png")
+    metrics = pitfall_table(ctx, history, pitfall, start_norms)
+    ctx.save_figure(plots.loss_figure(history, pitfall, metrics["softmax_pitfall_loss_floor"], 1 / N_CLASSES), "loss.png")
     metrics.update(test_loss=history.test_losses[-1], test_accuracy=history.test_accuracies[-1],
                    final_train_loss=history.step_losses[-1], chance_accuracy=1 / N_CLASSES)
     return history, metrics
@@ -293,6 +310,9 @@ def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
         ("softmax -> loss stays above its floor (lowest - floor)",
          m["softmax_pitfall_min_batch_loss"] - m["softmax_pitfall_loss_floor"], ">= 0",
          m["softmax_pitfall_min_batch_loss"] >= m["softmax_pitfall_loss_floor"]),
+        ("softmax -> loss has the smaller start gradient (ratio)",
+         m["start_gradient_norm_softmax_pitfall"] / m["start_gradient_norm_logits"], "< 1",
+         m["start_gradient_norm_softmax_pitfall"] < m["start_gradient_norm_logits"]),
         ("softmax rows sum to 1", m["softmax_sum_max_abs_diff"], f"<= {EXACT:g}", m["softmax_sum_max_abs_diff"] <= EXACT),
         ("argmax(softmax) == argmax(logits) (mismatches)", m["softmax_argmax_mismatches"], "== 0",
          m["softmax_argmax_mismatches"] == 0),

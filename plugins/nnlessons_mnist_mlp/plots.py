@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, Rectangle
 
 from nnlessons_mnist_mlp.training import History
 
 
+def montage(images: np.ndarray, columns: int, pad: int = 8) -> np.ndarray:
+    """Tile (n, 28, 28) images into one (rows * 36, columns * 36) picture, so one Axes draws them all."""
+    count, height, width = images.shape
+    rows = -(-count // columns)
+    sheet = np.ones((rows * (height + pad), columns * (width + pad)))  # white gaps
+    for i in range(count):
+        top, left = (i // columns) * (height + pad), (i % columns) * (width + pad)
+        sheet[top : top + height, left : left + width] = images[i]
+    return sheet
+
+
 def batch_grid_figure(images: np.ndarray, labels: np.ndarray, columns: int = 8) -> Figure:
-    """Up to 2 rows of digits from one ImageFolder batch, each titled with its label."""
+    """The first 16 digits of one ImageFolder batch, each with the label ImageFolder gave it."""
     shown = min(len(labels), 2 * columns)
     rows = -(-shown // columns)
-    fig = Figure(figsize=(1.2 * columns, 1.45 * rows + 0.5))
-    fig.suptitle(f"First {shown} images of a shuffled ImageFolder batch (title = label from the folder name)")
+    fig = Figure(figsize=(1.1 * columns, 1.6 * rows + 0.6))
+    ax = fig.add_subplot()
+    ax.imshow(montage(images[:shown], columns), cmap="gray", vmin=0.0, vmax=1.0)  # pixels in [0, 1]
     for i in range(shown):
-        ax = fig.add_subplot(rows, columns, i + 1)
-        ax.imshow(images[i], cmap="gray", vmin=0.0, vmax=1.0)  # (28, 28) in [0, 1]
-        ax.set_title(f"label {int(labels[i])}", fontsize=9)
-        ax.set_axis_off()
+        ax.text((i % columns) * 36 + 14, (i // columns) * 36 - 1, f"label {int(labels[i])}", ha="center", va="bottom", fontsize=8)
+    ax.set_title(f"First {shown} images of a shuffled ImageFolder batch (label = class folder)", pad=14)
+    ax.set_axis_off()
     return fig
 
 
@@ -41,6 +52,8 @@ def loss_figure(history: History, pitfall: History, loss_floor: float, chance: f
     epochs = np.arange(1, len(history.test_accuracies) + 1)
     accuracy_ax.plot(epochs, history.test_accuracies, "o-", color="tab:blue", label="logits -> loss")
     accuracy_ax.plot([1], pitfall.test_accuracies[:1], "s", color="tab:red", label="softmax -> loss (1 epoch)")
+    accuracy_ax.annotate(f"{history.test_accuracies[-1]:.1%}", (epochs[-1], history.test_accuracies[-1]),
+                         textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
     accuracy_ax.axhline(chance, ls=":", color="gray", label=f"chance ({chance:.0%})")
     accuracy_ax.set(title="Test accuracy", xlabel="epoch", ylabel="fraction of test digits correct", ylim=(0, 1.02))
     accuracy_ax.set_xticks(epochs)
@@ -49,25 +62,26 @@ def loss_figure(history: History, pitfall: History, loss_floor: float, chance: f
 
 
 def probabilities_figure(images: np.ndarray, labels: np.ndarray, probabilities: np.ndarray, notes: list[str]) -> Figure:
-    """For each digit: the image above a bar chart of its 10 softmax probabilities (true digit in green)."""
+    """Each test digit (left) next to its row of 10 softmax probabilities (a row sums to 1); true digit boxed in green."""
     count = len(labels)
-    fig = Figure(figsize=(1.75 * count, 4.4))
-    fig.suptitle("Softmax probabilities of test digits (the bars of each digit sum to 1)")
-    axes = fig.subplots(2, count, gridspec_kw={"height_ratios": [1, 1.3]}, squeeze=False)
-    digits = np.arange(10)
-    for i in range(count):
-        axes[0, i].imshow(images[i], cmap="gray")
-        predicted = int(probabilities[i].argmax())
-        axes[0, i].set_title(f"{notes[i]}\nlabel {int(labels[i])}, predicted {predicted}", fontsize=8)
-        axes[0, i].set_axis_off()
-        colors = ["tab:green" if d == labels[i] else "tab:gray" for d in digits]
-        axes[1, i].bar(digits, probabilities[i], color=colors)
-        axes[1, i].set(ylim=(0, 1), xticks=digits, xlabel="digit")
-        axes[1, i].tick_params(labelsize=6)
-        if i == 0:
-            axes[1, i].set_ylabel("softmax probability")
-        else:
-            axes[1, i].set_yticklabels([])
-    fig.legend(handles=[Patch(color="tab:green", label="true digit"), Patch(color="tab:gray", label="other digits")],
-               loc="lower center", ncol=2, fontsize=8, bbox_to_anchor=(0.5, -0.04))
+    fig = Figure(figsize=(9, 0.6 * count + 1.5))
+    ax = fig.add_subplot()
+    heat = ax.imshow(probabilities, cmap="Blues", vmin=0.0, vmax=1.0, extent=(-0.5, 9.5, count - 0.5, -0.5))
+    for row in range(count):
+        ax.imshow(images[row], cmap="gray", extent=(-1.75, -0.75, row + 0.5, row - 0.5))  # the digit itself
+        predicted = int(probabilities[row].argmax())
+        for digit in range(10):
+            value = probabilities[row, digit]
+            ax.text(digit, row, f"{value:.2f}", ha="center", va="center", fontsize=7,
+                    weight="bold" if digit == predicted else "normal", color="white" if value > 0.6 else "black")
+        ax.add_patch(Rectangle((int(labels[row]) - 0.5, row - 0.5), 1, 1, fill=False, edgecolor="tab:green", lw=2.5))
+    ax.set_xlim(-1.85, 9.5)
+    ax.set_ylim(count - 0.5, -0.5)
+    ax.set_xticks(range(10))
+    ax.set_yticks(range(count), [f"{note}, label {int(y)}" for note, y in zip(notes, labels)], fontsize=8)
+    ax.tick_params(axis="y", length=0)
+    ax.set(xlabel="digit", title="Softmax probabilities of test digits (each row sums to 1; bold = predicted)")
+    fig.colorbar(heat, ax=ax, label="softmax probability", fraction=0.04)
+    ax.legend(handles=[Patch(fill=False, edgecolor="tab:green", lw=2, label="true digit")],
+              loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, frameon=False)
     return fig
