@@ -300,6 +300,7 @@ def test_quick_run_checks_every_claim(run_lesson):
     assert metrics["conv_5_10_wide_output_shape"] == {"n": 1, "c": 10, "h": 98, "w": 58}
     assert metrics["feature_maps_shape"] == {"n": 1, "c": 32, "h": 24, "w": 24}
     assert metrics["pooled_maps_shape"] == {"n": 1, "c": 32, "h": 12, "w": 12}
+    assert metrics["pooled_maps_mean"] > metrics["feature_maps_mean"]
     pngs = sorted(p.rsplit("/", 1)[-1] for p in record["artifacts"] if p.endswith(".png"))
     assert pngs == ["feature_maps_conv.png", "feature_maps_pool.png"]
     for name in pngs:

@@ -97,8 +97,10 @@ the colours up; the lesson prints both and their difference.
   layer (48,120 of 61,706): convolutions share their weights across positions,
   dense layers do not.
 - In the feature-map plots, some filters light up (red) along horizontal strokes,
-  others along the diagonal or on the edges of a stroke; after pooling the maps are
-  half the size and the strong responses survive.
+  others along the diagonal or on the edges of a stroke. After pooling the maps are
+  half the size and redder: each pooled value is the largest of its 2x2 block, never
+  below the block's average, so the mean activation goes up (the lesson prints both
+  means) and negative responses fade.
 
 ## Pitfalls
 
@@ -150,9 +152,12 @@ the colours up; the lesson prints both and their difference.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nnlessons import LessonInfo, Option, hookimpl
+
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
 
 
 @hookimpl
@@ -180,7 +185,7 @@ def nnlessons_lesson_info() -> LessonInfo:
 
 
 @hookimpl
-def nnlessons_run(ctx: Any) -> dict[str, Any]:
+def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
     from nnlessons_cnn_shapes.lesson import run  # torch is imported only when the lesson runs
 
     return run(ctx)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nnlessons_cnn_shapes.by_hand import full_float32_convolutions
 from nnlessons_cnn_shapes.formula import parse_user_cases
@@ -14,11 +14,14 @@ from nnlessons_cnn_shapes.step_note002 import run_note002_step
 from nnlessons_cnn_shapes.step_random_checks import run_random_checks_step
 from nnlessons_cnn_shapes.step_rgb import run_rgb_step
 
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
+
 #: Metrics named diff_* are max |by hand - PyTorch| of one step; their maximum is the headline metric.
 DIFF_PREFIX = "diff_"
 
 
-def run(ctx: Any) -> dict[str, Any]:
+def run(ctx: RunContext) -> dict[str, Any]:
     """All steps in order; returns the metrics for run.json."""
     user_cases = parse_user_cases(ctx.params.case)  # bad --case text stops here, before any work
     metrics: dict[str, Any] = {}

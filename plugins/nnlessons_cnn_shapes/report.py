@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
+
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def shape_text(tensor: torch.Tensor) -> str:
     return str(list(tensor.shape))
 
 
-def print_claims(ctx: Any, claims: list[Claim]) -> int:
+def print_claims(ctx: RunContext, claims: list[Claim]) -> int:
     """Print every claim with its measured value; return how many do NOT hold."""
     ctx.table(
         "Every claim of this lesson, computed",

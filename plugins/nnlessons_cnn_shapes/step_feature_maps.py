@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
@@ -14,43 +14,68 @@ from nnlessons_cnn_shapes.plots import feature_map_figure
 from nnlessons_cnn_shapes.report import Claim, shape_text
 from nnlessons_cnn_shapes.seeded import init_from_generator
 
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
+
 IMAGE_SIZE = 28
 KERNEL = 5
 
 
-def run_feature_maps_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
-    """Draw the digit, convolve, pool, plot both; check shapes and the pooling."""
-    channels = ctx.params.feature_maps
-    ctx.heading(f"7. Note 003: feature maps of a drawn '{ctx.params.digit}' after Conv2d(1, {channels}, {KERNEL}) "
-                "and MaxPool2d(2, 2)")
+def digit_feature_maps(ctx: RunContext) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The drawn digit (28, 28), its conv maps (1, C, 24, 24) and pooled maps (1, C, 12, 12), on ctx.device."""
     image = draw_digit(ctx.params.digit, IMAGE_SIZE).to(ctx.device)  # (28, 28)
-    conv = init_from_generator(nn.Conv2d(1, channels, kernel_size=KERNEL), ctx.generator(5)).to(ctx.device)
+    conv = init_from_generator(nn.Conv2d(1, ctx.params.feature_maps, kernel_size=KERNEL), ctx.generator(5))
+    conv = conv.to(ctx.device)
     pool = nn.MaxPool2d(kernel_size=2, stride=2).to(ctx.device)
     with torch.no_grad():
         maps = conv(image.view(1, 1, IMAGE_SIZE, IMAGE_SIZE))  # (1, C, 24, 24)
         pooled = pool(maps)  # (1, C, 12, 12)
+    return image, maps, pooled
+
+
+def show_shapes(ctx: RunContext, image: torch.Tensor, maps: torch.Tensor,
+                pooled: torch.Tensor) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """PyTorch's shapes next to the formula's; returns the two expected shapes."""
+    channels = maps.shape[1]
     conv_side = conv_output_size(IMAGE_SIZE, KERNEL)
     pool_side = conv_output_size(conv_side, 2, 0, 2)
-    pool_diff = max_abs_diff(max_pool2d_by_hand(maps, 2), pooled)
     ctx.table(
         "Shapes",
         ["tensor", "PyTorch", "by formula"],
-        [("digit image", shape_text(image.view(1, 1, IMAGE_SIZE, IMAGE_SIZE)), f"[1, 1, {IMAGE_SIZE}, {IMAGE_SIZE}]"),
+        [("digit image, as the layer sees it", shape_text(image.view(1, 1, *image.shape)),
+          f"[1, 1, {IMAGE_SIZE}, {IMAGE_SIZE}]"),
          ("after Conv2d", shape_text(maps), f"[1, {channels}, {conv_side}, {conv_side}]  ({IMAGE_SIZE} - {KERNEL} + 1)"),
          ("after MaxPool2d(2, 2)", shape_text(pooled), f"[1, {channels}, {pool_side}, {pool_side}]  ({conv_side} - 2) / 2 + 1")],
-        caption=f"max pool by hand vs nn.MaxPool2d: max |difference| = {pool_diff:g}",
     )
+    return (1, channels, conv_side, conv_side), (1, channels, pool_side, pool_side)
+
+
+def save_plots(ctx: RunContext, image: torch.Tensor, maps: torch.Tensor, pooled: torch.Tensor) -> None:
+    """Both image grids on the colour scale of the conv maps, so the two figures compare."""
     limit = float(maps.abs().max())
-    ctx.save_figure(feature_map_figure(image, maps[0], f"after Conv2d(1, {channels}, {KERNEL})", limit),
-                    "feature_maps_conv.png")
+    conv_title = f"after Conv2d(1, {maps.shape[1]}, {KERNEL})"
+    ctx.save_figure(feature_map_figure(image, maps[0], conv_title, limit), "feature_maps_conv.png")
     ctx.save_figure(feature_map_figure(image, pooled[0], "after MaxPool2d(2, 2)", limit), "feature_maps_pool.png")
-    ctx.console.print("Red = the filter responds positively, blue = negatively; pooling keeps the largest value of "
-                      "each 2x2 block, so the maps shrink by half and their bright strokes survive.")
-    expected_conv = (1, channels, conv_side, conv_side)
-    expected_pool = (1, channels, pool_side, pool_side)
+
+
+def run_feature_maps_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
+    """Draw the digit, convolve, pool, plot both; check shapes, the pooling and what pooling does to the mean."""
+    ctx.heading(f"7. Note 003: feature maps of a drawn '{ctx.params.digit}' after "
+                f"Conv2d(1, {ctx.params.feature_maps}, {KERNEL}) and MaxPool2d(2, 2)")
+    image, maps, pooled = digit_feature_maps(ctx)
+    expected_conv, expected_pool = show_shapes(ctx, image, maps, pooled)
+    pool_diff = max_abs_diff(max_pool2d_by_hand(maps, 2), pooled)
+    conv_mean, pooled_mean = float(maps.mean()), float(pooled.mean())
+    ctx.console.print(f"max_pool2d_by_hand vs nn.MaxPool2d: max |difference| = {pool_diff:g}.\n"
+                      f"Mean activation: {conv_mean:.4f} after the convolution, {pooled_mean:.4f} after pooling. "
+                      "Each pooled value is the largest of its 2x2 block, never below the block's average, "
+                      "so pooling keeps the red (positive) responses and lets the blue ones fade.")
+    save_plots(ctx, image, maps, pooled)
     metrics = {
         "feature_maps_shape": dict(zip("nchw", maps.shape)),
         "pooled_maps_shape": dict(zip("nchw", pooled.shape)),
+        "feature_maps_mean": conv_mean,
+        "pooled_maps_mean": pooled_mean,
         "diff_feature_map_pool": pool_diff,
     }
     claims = [
@@ -59,5 +84,7 @@ def run_feature_maps_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
         Claim(f"digit: pooled maps {list(expected_pool)}", shape_text(pooled), str(list(expected_pool)),
               tuple(pooled.shape) == expected_pool),
         Claim("digit: pool by hand == nn.MaxPool2d", pool_diff, "0", pool_diff == 0),
+        Claim("digit: max pooling raises the mean activation", f"{conv_mean:.4f} -> {pooled_mean:.4f}", "higher",
+              pooled_mean > conv_mean),
     ]
     return metrics, claims

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nnlessons_cnn_shapes.formula import (
     ShapeCase,
@@ -15,13 +15,16 @@ from nnlessons_cnn_shapes.formula import (
 )
 from nnlessons_cnn_shapes.report import Claim
 
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
+
 
 def fraction_text(case: ShapeCase) -> str:
     """(W - K + 2P) / S as an exact fraction, e.g. '4/3' for W=7, K=3, P=0, S=3."""
     return str(Fraction(case.size - case.kernel + 2 * case.padding, case.stride))
 
 
-def show_table_cases(ctx: Any, cases: list[ShapeCase]) -> int:
+def show_table_cases(ctx: RunContext, cases: list[ShapeCase]) -> int:
     """Print formula vs PyTorch for square inputs; return the number of disagreements."""
     rows, mismatches = [], 0
     for case in cases:
@@ -39,7 +42,7 @@ def show_table_cases(ctx: Any, cases: list[ShapeCase]) -> int:
     return mismatches
 
 
-def check_random_cases(ctx: Any, count: int) -> tuple[int, int]:
+def check_random_cases(ctx: RunContext, count: int) -> tuple[int, int]:
     """Formula vs F.conv2d (and F.max_pool2d where PyTorch allows it) on random rectangular cases.
 
     :return: (shapes compared, disagreements).
@@ -58,7 +61,7 @@ def check_random_cases(ctx: Any, count: int) -> tuple[int, int]:
     return compared, mismatches
 
 
-def run_formula_step(ctx: Any, user_cases: list[ShapeCase]) -> tuple[dict[str, Any], list[Claim]]:
+def run_formula_step(ctx: RunContext, user_cases: list[ShapeCase]) -> tuple[dict[str, Any], list[Claim]]:
     """Print both tables; return metrics and claims."""
     ctx.heading("1. How big is the output? floor((W - K + 2P) / S) + 1")
     shown_cases = [*table_cases(), *user_cases]

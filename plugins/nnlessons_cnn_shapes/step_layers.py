@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from torch import nn
@@ -12,8 +12,11 @@ from nnlessons_cnn_shapes.lenet import build_lenet, conv_params, lenet_params_by
 from nnlessons_cnn_shapes.report import Claim, shape_text
 from nnlessons_cnn_shapes.seeded import init_from_generator
 
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
 
-def run_conv_layer_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
+
+def run_conv_layer_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """Note 001: Conv2d(5, 10, 3) on a 1x5x100x100 input; plus a non-square input to show H comes before W."""
     ctx.heading("5. Note 001: Conv2d(5, 10, kernel_size=3) on a 1x5x100x100 input")
     generator = ctx.generator(3)
@@ -67,7 +70,7 @@ def feature_shapes(model: nn.Sequential, x: torch.Tensor) -> dict[str, list[int]
     return shapes
 
 
-def show_stage_sizes(ctx: Any, shapes: dict[str, list[int]]) -> None:
+def show_stage_sizes(ctx: RunContext, shapes: dict[str, list[int]]) -> None:
     """The feature extractor's sizes by formula, next to what the model produced."""
     rows = []
     for (stage, formula, channels, side), name in zip(lenet_stages_by_formula(32), ("conv1", "pool1", "conv2", "pool2")):
@@ -76,7 +79,7 @@ def show_stage_sizes(ctx: Any, shapes: dict[str, list[int]]) -> None:
               rows, caption="the note says 6@5x5 after the second pooling; pooling keeps the channel count, so it is 16@5x5")
 
 
-def show_param_formulas(ctx: Any, model: nn.Sequential) -> int:
+def show_param_formulas(ctx: RunContext, model: nn.Sequential) -> int:
     """Per-layer parameter counts by formula vs PyTorch; returns the formula total."""
     rows = []
     for name, formula, count in lenet_params_by_formula():
@@ -98,7 +101,7 @@ def note_flatten_fails(model: nn.Sequential, device: torch.device) -> bool:
     return False
 
 
-def run_lenet_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
+def run_lenet_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """Note 003's LeNet shapes, corrected, then the full layer table and the parameter count."""
     ctx.heading("6. Note 003: LeNet-5, layer by layer")
     generator = ctx.generator(4)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
@@ -13,8 +13,11 @@ from nnlessons_cnn_shapes.by_hand import conv2d_by_hand, max_abs_diff, max_pool2
 from nnlessons_cnn_shapes.examples import note002_input, note002_kernel, try_note002_weight_line
 from nnlessons_cnn_shapes.report import Claim, grid_text, shape_text
 
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
 
-def show_windows(ctx: Any, x: torch.Tensor, kernel: torch.Tensor, by_torch: torch.Tensor) -> None:
+
+def show_windows(ctx: RunContext, x: torch.Tensor, kernel: torch.Tensor, by_torch: torch.Tensor) -> None:
     """One row per output cell: the 3x3 window, its sum of products, and PyTorch's value there."""
     rows = []
     size = kernel.shape[-1]
@@ -31,15 +34,18 @@ def show_windows(ctx: Any, x: torch.Tensor, kernel: torch.Tensor, by_torch: torc
     )
 
 
-def pipeline_after_conv(ctx: Any, conv_out: torch.Tensor) -> dict[str, torch.Tensor]:
+POOL = "MaxPool2d(2, stride=2, padding=1)"
+
+
+def pipeline_after_conv(ctx: RunContext, conv_out: torch.Tensor) -> dict[str, torch.Tensor]:
     """ReLU, MaxPool2d(2, stride 2, padding 1), Flatten as modules on the device; print each shape."""
     relu = nn.ReLU().to(ctx.device)
     pool = nn.MaxPool2d(kernel_size=2, stride=2, padding=1).to(ctx.device)
     flatten = nn.Flatten().to(ctx.device)
     stages = {"Conv2d(1, 1, 3, bias=False)": conv_out}
     stages["ReLU"] = relu(conv_out)  # (1, 1, 3, 3)
-    stages["MaxPool2d(2, stride=2, padding=1)"] = pool(stages["ReLU"])  # (1, 1, 2, 2)
-    stages["Flatten"] = flatten(stages["MaxPool2d(2, stride=2, padding=1)"])  # (1, 4)
+    stages[POOL] = pool(stages["ReLU"])  # (1, 1, 2, 2)
+    stages["Flatten"] = flatten(stages[POOL])  # (1, 4)
     ctx.table(
         "After the convolution",
         ["layer", "output shape", "values"],
@@ -49,7 +55,7 @@ def pipeline_after_conv(ctx: Any, conv_out: torch.Tensor) -> dict[str, torch.Ten
     return stages
 
 
-def show_pool_padding(ctx: Any, conv_out: torch.Tensor) -> tuple[float, float]:
+def show_pool_padding(ctx: RunContext, conv_out: torch.Tensor) -> tuple[float, float]:
     """MaxPool pads with -inf: compare by hand with -inf and with 0 padding on negative inputs.
 
     :return: (max |hand(-inf) - PyTorch|, max |hand(0) - PyTorch|).
@@ -67,7 +73,16 @@ def show_pool_padding(ctx: Any, conv_out: torch.Tensor) -> tuple[float, float]:
     return max_abs_diff(minus_inf, by_torch), max_abs_diff(zeros, by_torch)
 
 
-def run_note002_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
+def show_note_weight_line(ctx: RunContext) -> str | None:
+    """Run the note's weight assignment and print what PyTorch says; return its error (None if it ran)."""
+    error = try_note002_weight_line(ctx.device)
+    outcome = f"fails: [italic]{escape(error)}[/]" if error else "runs"
+    ctx.console.print(f"The note's line `conv1.weight.data = torch.tensor([[[...]]])` (int64, shape [1, 3, 3]) "
+                      f"{outcome}. Use a float tensor of shape [1, 1, 3, 3].")
+    return error
+
+
+def run_note002_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """The whole step; returns metrics and claims."""
     ctx.heading("2. Note 002: a 5x5 input, a fixed 3x3 kernel, no bias")
     x = note002_input(ctx.device)  # (1, 1, 5, 5)
@@ -79,12 +94,10 @@ def run_note002_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
     ctx.table("Side by side", ["by hand (loops)", "F.conv2d", "max |difference|"],
               [(grid_text(by_hand[0, 0]), grid_text(by_torch[0, 0]), conv_diff)])
     stages = pipeline_after_conv(ctx, by_torch)
-    pool_hand_diff = max_abs_diff(max_pool2d_by_hand(stages["ReLU"], 2, 2, 1), stages["MaxPool2d(2, stride=2, padding=1)"])
+    pool_hand_diff = max_abs_diff(max_pool2d_by_hand(stages["ReLU"], 2, 2, 1), stages[POOL])
     relu_change = max_abs_diff(stages["ReLU"], by_torch)
     inf_diff, zero_diff = show_pool_padding(ctx, by_torch)
-    error = try_note002_weight_line(ctx.device)
-    ctx.console.print(f"The note's line `conv1.weight.data = torch.tensor([[[...]]])` (int64, shape [1, 3, 3]) "
-                      f"fails: [italic]{escape(str(error))}[/]. Use a float tensor of shape [1, 1, 3, 3].")
+    error = show_note_weight_line(ctx)
     flat = stages["Flatten"]
     metrics = {
         "note002_conv_sum": float(by_torch.sum()),
@@ -99,8 +112,8 @@ def run_note002_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
         Claim("note 002: by hand == F.conv2d", conv_diff, "0", conv_diff == 0),
         Claim("note 002: ReLU changes nothing (all outputs > 0)", relu_change, "0", relu_change == 0),
         Claim("note 002: pool output [1, 1, 2, 2], Flatten [1, 4]",
-              f"{shape_text(stages['MaxPool2d(2, stride=2, padding=1)'])}, {shape_text(flat)}",
-              "[1, 1, 2, 2], [1, 4]", tuple(flat.shape) == (1, 4)),
+              f"{shape_text(stages[POOL])}, {shape_text(flat)}",
+              "[1, 1, 2, 2], [1, 4]", tuple(stages[POOL].shape) == (1, 1, 2, 2) and tuple(flat.shape) == (1, 4)),
         Claim("max pool by hand (-inf padding) == F.max_pool2d", max(pool_hand_diff, inf_diff), "0",
               max(pool_hand_diff, inf_diff) == 0),
         Claim("zero padding would change the pooled values", zero_diff, "> 0", zero_diff > 0),

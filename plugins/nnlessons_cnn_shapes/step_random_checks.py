@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
 
 from nnlessons_cnn_shapes.by_hand import FLOAT32_TOLERANCE, conv2d_by_hand, max_abs_diff, max_pool2d_by_hand
 from nnlessons_cnn_shapes.report import Claim
+
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
 
 ROWS_SHOWN = 12
 
@@ -64,7 +67,7 @@ def compare_once(setting: RandomSetting, generator: torch.Generator, device: tor
     return conv_diff, pool_diff, list(by_torch.shape)
 
 
-def run_random_checks_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
+def run_random_checks_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """Compare `ctx.params.random_convs` random settings; print a table; return metrics and claims."""
     ctx.heading("3. Is the hand-written loop right in general? Random inputs, PyTorch as the judge")
     generator = ctx.generator(2)

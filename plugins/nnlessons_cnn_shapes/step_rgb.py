@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
@@ -18,10 +18,13 @@ from nnlessons_cnn_shapes.examples import (
 )
 from nnlessons_cnn_shapes.report import Claim, grid_text, shape_text
 
+if TYPE_CHECKING:
+    from nnlessons.run_context import RunContext
+
 STRIDE = 2
 
 
-def channels_first(ctx: Any, hwc: torch.Tensor) -> tuple[torch.Tensor, float]:
+def channels_first(ctx: RunContext, hwc: torch.Tensor) -> tuple[torch.Tensor, float]:
     """(7, 7, 3) -> (3, 7, 7) with permute; show that reshape would scramble the pixels.
 
     :return: the (3, 7, 7) tensor and max |reshape - permute|.
@@ -38,7 +41,7 @@ def channels_first(ctx: Any, hwc: torch.Tensor) -> tuple[torch.Tensor, float]:
     return right, max_abs_diff(right, wrong)
 
 
-def show_first_window(ctx: Any, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+def show_first_window(ctx: RunContext, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
     """Per-channel sums of the top-left window, then + bias. Returns the (3,) channel sums."""
     sums = window_channel_sums(x[0], weight[0], top=0, left=0)  # (3,)
     rows = [(name, grid_text(x[0, c, :3, :3]), grid_text(weight[0, c]), float(sums[c]))
@@ -53,7 +56,7 @@ def show_first_window(ctx: Any, x: torch.Tensor, weight: torch.Tensor, bias: tor
     return sums
 
 
-def show_all_cells(ctx: Any, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,
+def show_all_cells(ctx: RunContext, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor,
                    by_hand: torch.Tensor, by_torch: torch.Tensor) -> None:
     """Every cell of the 3x3 output: R + G + B + bias by hand, and F.conv2d."""
     rows = []
@@ -69,7 +72,7 @@ def show_all_cells(ctx: Any, x: torch.Tensor, weight: torch.Tensor, bias: torch.
     )
 
 
-def run_rgb_step(ctx: Any) -> tuple[dict[str, Any], list[Claim]]:
+def run_rgb_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """The whole step; returns metrics and claims."""
     ctx.heading("4. Note 000: a 7x7x3 input, one 3x3x3 filter and a bias")
     chw, reshape_diff = channels_first(ctx, rgb_image_padded_hwc(ctx.device))
