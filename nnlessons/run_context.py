@@ -115,6 +115,9 @@ class RunContext:
     ) -> Table:
         """Print a table; columns whose values are all numbers are right-aligned.
 
+        String cells are rich markup (``"[green]ok[/]"``); pass text containing square
+        brackets through ``rich.markup.escape`` first.
+
         :param footer: an optional last row (totals), printed below a line.
         """
         body = [list(row) for row in rows]
