@@ -1,1 +1,179 @@
-"""Lesson under construction."""
+"""An LSTM reads a handwritten digit one row at a time, and learns to name it.
+
+## The idea
+
+A recurrent network reads a sequence one step at a time and carries a *state* from
+step to step. An MNIST digit is 28 rows of 28 pixels, so we can treat it as a
+sequence: 28 time steps, each step one row (a vector of 28 numbers). After the
+last row, the network's state has seen the whole digit, and a Linear layer turns
+it into 10 class scores. This is the **N-to-1** shape of recurrent network: many
+inputs, one output.
+
+The model is the notes' model:
+
+```
+images (B, 28, 28)  ->  LSTM(input 28, hidden 100, batch_first)  ->  output (B, 28, 100)
+output[:, -1, :] (B, 100)  ->  Linear(100, 10)  ->  logits (B, 10)
+```
+
+`batch_first=True` means the batch is dimension 0 and time is dimension 1; without
+it PyTorch expects `(28, B, 28)`. The LSTM also returns `(h_n, c_n)`, each of
+shape `(1, B, 100)`: the hidden and cell state after the last row (the leading 1 is
+layers x directions). For one layer in one direction, `output[:, -1, :]` *is*
+`h_n[0]`; the lesson computes both and prints their difference (0).
+
+## The LSTM cell and its four gates
+
+A plain RNN squeezes everything into `h_t = tanh(W x_t + U h_(t-1) + b)`, and
+back-propagation through time (BPTT) multiplies the gradient by that Jacobian once
+per step, so over 28 steps it tends to vanish: the early rows are forgotten. The
+LSTM adds a second state, the cell `c_t`, that is updated by *addition*, gated:
+
+```
+z = W_ih x_t + b_ih + W_hh h_(t-1) + b_hh      # 4 x 100 numbers: four gates at once
+i = sigmoid(z[  0:100])     input gate: how much new content to write
+f = sigmoid(z[100:200])     forget gate: how much of the old memory to keep
+g = tanh   (z[200:300])     the candidate content
+o = sigmoid(z[300:400])     output gate: how much of the memory to show
+c_t = f * c_(t-1) + i * g
+h_t = o * tanh(c_t)
+```
+
+That is why every LSTM weight has `4 x 100 = 400` rows: `weight_ih_l0` is
+`400 x 28` (row pixels to the gates), `weight_hh_l0` is `400 x 100` (previous
+hidden state to the gates), and there are two bias vectors of 400 (PyTorch keeps
+two, `bias_ih` and `bias_hh`, for compatibility with cuDNN; their sum is what
+matters). Total: `4 * (100*28 + 100*100 + 2*100) + (100*10 + 10) = 53,010`
+parameters. The lesson writes the equations above as a loop and checks that it
+gives the same outputs as `nn.LSTM` (max abs difference around 1e-7).
+
+## The data, and why there is no DataLoader here
+
+MNIST comes from the core data layer (`nnlessons.mnist`): torchvision's files,
+cached in `~/.cache/nnlessons/data` (change it with `--data-dir` or
+`NNLESSONS_DATA_DIR`), downloaded once and checksummed. The images become one
+float tensor `(N, 28, 28)` and the labels one `(N,)` tensor, moved to the device
+**once**. A training batch is `images[index]` where `index` is a slice of a seeded
+`torch.randperm(N)`: one indexing operation on the device. A `DataLoader` over a
+per-sample `Dataset` would call Python once per image, stack the images on the CPU
+and copy every batch to the device; on a dataset that fits in memory that is pure
+overhead (the `dataset-dataloader` lesson measures it).
+
+By default the lesson trains on a seeded random 10,000 of the 60,000 training
+images (`--limit-train`) and tests on all 10,000 test images (`--limit-test`),
+which takes about a minute on a laptop CPU; `--limit-train 60000` uses them all.
+
+## Why the notes' recipe learns so slowly, and what the default does instead
+
+The notes train with plain SGD, learning rate 0.01, batches of 32, for 20 epochs.
+SGD moves each weight by `lr * gradient`, and at the start an LSTM's gradients are
+small (the saturating gates and the 28-step chain shrink them), so with lr 0.01
+the weights hardly move: the loss sits near `ln 10 = 2.30` for a long time before
+it starts to fall. Step 3 of the output measures this: the very first update of
+each recipe, from the same weights on the same batch. Adam divides each gradient
+by a running estimate of its own size, so every weight moves by about `lr` per
+step whatever the gradient's scale: its first update is far larger.
+
+The default recipe:
+
+- **Adam, lr 0.005**: steps of the right size from the first batch.
+- **Batches of 64**: half as many optimizer steps per epoch as 32, each a little
+  less noisy; on a CPU a batch of 64 costs much less than twice a batch of 32.
+- **Gradient clipping at norm 1** (`clip_grad_norm_`): recurrent networks
+  occasionally produce a huge gradient (an "exploding" one) that throws a
+  high-learning-rate run off course; clipping caps the step.
+- **Standardised pixels** `(x - 0.1307) / 0.3081`: inputs with mean 0 and
+  standard deviation 1 keep the gates out of saturation at the start.
+
+The notes' recipe is still here: `--optimizer sgd --lr 0.01 --batch-size 32 --clip 0
+--no-normalize --epochs 20`. `benchmarks/mnist.py` in the repository runs both recipes
+for the same wall-clock time on real digits and prints the accuracy each reaches.
+
+## What to look at in the output
+
+1. The data table: shapes, dtype float32, the device, pixel mean and std.
+2. The shape table and the two checks (last step equals `h_n`; the gate equations
+   by hand equal `nn.LSTM`), then the parameter count per tensor and its formula.
+3. The first-step table: how many times further Adam moves the weights than the
+   notes' SGD.
+4. One progress bar per epoch, then a table per epoch: train loss, test accuracy,
+   seconds. `loss_curve.png` shows the loss of every batch and of every epoch.
+5. The per-digit accuracy, `confusion_matrix.png` (which digits get mixed up:
+   often 4/9, 3/5, 7/2), `test_digits.png` (mistakes in red) and
+   `lstm_output.png`: the 100 hidden units (vertical) over the 28 rows (horizontal)
+   for one test digit, trained and untrained side by side. In the trained model the
+   units stay quiet over the blank top rows and switch on as the strokes arrive;
+   the picture of the final column is what the Linear layer classifies.
+6. The saved `state_dict` is loaded into a fresh model and gives the same logits.
+
+## Pitfalls
+
+- Feed `(B, 28, 28)` with `batch_first=True`, or `(28, B, 28)` without it. Getting
+  it wrong does not raise an error when B happens to be 28: it silently mixes images.
+- Evaluate under `torch.no_grad()` (and `model.eval()`): the notes call the
+  network on all 10,000 test images with autograd on, which keeps the graph of
+  28 steps x 10,000 images in memory for nothing.
+- Raw pixels 0..255 saturate every sigmoid and tanh gate: scale them.
+
+## Where the notes are wrong
+
+- The "draw the LSTM output" example feeds a JPEG read with `plt.imread` straight
+  into the LSTM: the pixels are 0..255 (not scaled), an RGB JPEG reshaped with
+  `reshape(-1, 28, 28)` becomes three scrambled "images", and the LSTM is
+  untrained, so the picture shows random weights, not what the network learned.
+  Here the picture uses a real test digit, scaled, through the trained model, with
+  the untrained one beside it for comparison.
+- The training loop prints "the loss of the last batch" as the epoch's loss: one
+  batch of 32 is noise. The table here shows the mean over all batches.
+- The test accuracy is computed with autograd on over the whole test set (see
+  Pitfalls), and the evaluation code is pasted twice.
+- A comment calls `Linear(100, 10)` a hidden layer; it is the output layer.
+  Another calls the reshape "the form a convolution layer accepts"; it is for the LSTM.
+- The recipe (SGD lr 0.01) is so slow that 20 epochs are needed where a few epochs
+  of Adam do better; see above.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nnlessons import LessonInfo, Option, hookimpl
+from nnlessons.mnist import data_dir_option, download_option
+from nnlessons_lstm_mnist.recipes import DEFAULT_EPOCHS, DEFAULT_RECIPE
+
+
+@hookimpl
+def nnlessons_lesson_info() -> LessonInfo:
+    return LessonInfo(
+        id="lstm-mnist",
+        title="LSTM on MNIST",
+        summary="An LSTM reads each digit row by row: shapes, gates, a fast recipe vs the notes' slow one, 96 %+ accuracy.",
+        concepts=("LSTM", "gates", "BPTT", "N-to-1 RNN", "Adam vs SGD", "gradient clipping", "on-device batches"),
+        cpu_seconds=60,
+        needs_download=True,
+        options=(
+            data_dir_option(),
+            download_option(),
+            Option("limit_train", int, 10_000, "Training images (a seeded random subset of the 60,000).",
+                   min=10, max=60_000, quick=300),
+            Option("limit_test", int, 10_000, "Test images (the first N of the 10,000).", min=10, max=10_000, quick=200),
+            Option("epochs", int, DEFAULT_EPOCHS, "Passes over the training images.", min=1, max=1000, quick=2),
+            Option("optimizer", str, DEFAULT_RECIPE.optimizer, "Optimizer (the notes use sgd).", choices=("adam", "sgd")),
+            Option("lr", float, DEFAULT_RECIPE.lr, "Learning rate (the notes use 0.01 with sgd).", min=1e-6, max=10.0),
+            Option("batch_size", int, DEFAULT_RECIPE.batch_size, "Images per batch (the notes use 32).", min=1, max=10_000),
+            Option("clip", float, DEFAULT_RECIPE.clip, "Clip the gradient norm to this value; 0 = no clipping (the notes).",
+                   min=0.0, max=1000.0),
+            Option("normalize", bool, DEFAULT_RECIPE.normalize,
+                   "Standardise pixels with MNIST's mean 0.1307 / std 0.3081 (--no-normalize: x/255 as in the notes)."),
+            Option("threads", int, 1, "PyTorch CPU threads while the lesson runs; 0 = PyTorch's default (one per core).",
+                   min=0, max=256),
+        ),
+        order=90,
+    )
+
+
+@hookimpl
+def nnlessons_run(ctx: Any) -> dict[str, Any]:
+    from nnlessons_lstm_mnist.lesson import run  # torch is imported only when the lesson runs
+
+    return run(ctx)

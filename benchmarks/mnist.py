@@ -1,0 +1,140 @@
+"""Benchmark lstm-mnist on real digits: the lesson's default recipe vs the notes' recipe, same wall-clock budget.
+
+Reads the official 10,000-image MNIST test set (gzip IDX) from ``../shared/data/mnist`` next to the repo
+(or ``--mnist-dir``), splits it 8,000 / 2,000 with a fixed seed, trains each recipe with the lesson's own
+model and training loop for ``--budget`` seconds, tests after every epoch, and prints the accuracy each
+reached and the seconds the default took to pass 96 %. Every figure is measured in this one run.
+
+    .venv/bin/python benchmarks/mnist.py                 # 30 s per recipe
+    .venv/bin/python benchmarks/mnist.py --budget 60
+
+The data is read here only: the product and its tests never depend on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import platform
+import struct
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from rich.console import Console
+from rich.table import Table
+
+from nnlessons.mnist import MnistSplit
+from nnlessons_lstm_mnist.model import build_model
+from nnlessons_lstm_mnist.recipes import DEFAULT_EPOCHS, DEFAULT_RECIPE, NOTES_EPOCHS, NOTES_RECIPE, Recipe
+from nnlessons_lstm_mnist.train import EpochResult, cpu_threads, fit, make_optimizer, seconds_to_reach, training_step
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_MNIST_DIR = REPO.parent / "shared" / "data" / "mnist"
+
+
+def read_idx_gz(path: Path, magic: int) -> np.ndarray:
+    """A gzip IDX file as a uint8 array, shape from its header."""
+    data = gzip.decompress(path.read_bytes())
+    found, = struct.unpack(">I", data[:4])
+    if found != magic:
+        raise SystemExit(f"{path}: magic number {found}, expected {magic}")
+    dims = magic & 0xFF
+    shape = struct.unpack(f">{dims}I", data[4 : 4 + 4 * dims])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load_test_set(folder: Path) -> MnistSplit:
+    images = read_idx_gz(folder / "t10k-images-idx3-ubyte.gz", 2051)  # (10000, 28, 28)
+    labels = read_idx_gz(folder / "t10k-labels-idx1-ubyte.gz", 2049)  # (10000,)
+    return MnistSplit(torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64)))
+
+
+def split(data: MnistSplit, n_train: int, n_test: int, seed: int) -> tuple[MnistSplit, MnistSplit]:
+    if n_train + n_test > len(data):
+        raise SystemExit(f"asked for {n_train} + {n_test} images, the files hold {len(data)}")
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(seed))
+    train, test = order[:n_train], order[n_train : n_train + n_test]
+    return MnistSplit(data.images[train], data.labels[train]), MnistSplit(data.images[test], data.labels[test])
+
+
+def run_recipe(recipe: Recipe, train: MnistSplit, test: MnistSplit, budget: float, seed: int, device: torch.device) -> list[EpochResult]:
+    model = build_model(device, seed)
+    return fit(model, recipe, train.to_device(device, recipe.normalize), test.to_device(device, recipe.normalize),
+               epochs=10**6, generator=torch.Generator().manual_seed(seed + 2), budget_seconds=budget)
+
+
+def at_epoch(results: list[EpochResult], epoch: int) -> EpochResult | None:
+    return next((r for r in results if r.epoch >= epoch), None)
+
+
+def milliseconds_per_step(train: MnistSplit, recipe: Recipe, threads: int, steps: int = 30) -> float:
+    """Median wall-clock milliseconds of one training step of `recipe` with `threads` CPU threads."""
+    with cpu_threads(threads):
+        model = build_model(torch.device("cpu"), 0)
+        optimizer = make_optimizer(model, recipe)
+        images, labels = train.to_device("cpu", recipe.normalize)
+        batch = slice(0, min(recipe.batch_size, len(labels)))
+        times = []
+        for _ in range(steps + 3):
+            start = time.perf_counter()
+            training_step(model, optimizer, images[batch], labels[batch], recipe.clip)
+            times.append(time.perf_counter() - start)
+    return 1000 * float(np.median(times[3:]))
+
+
+def describe(recipe: Recipe) -> str:
+    return f"{recipe.optimizer} lr {recipe.lr:g}, batch {recipe.batch_size}, clip {recipe.clip:g}, " + (
+        "standardised" if recipe.normalize else "x/255")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--mnist-dir", type=Path, default=DEFAULT_MNIST_DIR, help="folder with t10k-*-ubyte.gz")
+    parser.add_argument("--budget", type=float, default=30.0, help="wall-clock seconds of training per recipe")
+    parser.add_argument("--train", type=int, default=8000, help="training images")
+    parser.add_argument("--test", type=int, default=2000, help="test images")
+    parser.add_argument("--target", type=float, default=0.96, help="test accuracy to time")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads for training (the lesson's default is 1)")
+    parser.add_argument("--speed-steps", type=int, default=30, help="steps timed per thread count")
+    args = parser.parse_args()
+
+    console = Console()
+    device = torch.device("cpu")
+    train, test = split(load_test_set(args.mnist_dir), args.train, args.test, args.seed)
+    console.print(f"{len(train):,} training / {len(test):,} test images from {args.mnist_dir}; budget {args.budget:g} s "
+                  f"per recipe on {args.threads} CPU thread(s); torch {torch.__version__}, {platform.processor() or platform.machine()}")
+    default_threads = torch.get_num_threads()
+    speed = Table(title=f"One training step of the default recipe (batch {DEFAULT_RECIPE.batch_size})", title_justify="left")
+    speed.add_column("CPU threads", justify="right")
+    speed.add_column(f"milliseconds per step (median of {args.speed_steps})", justify="right")
+    for threads in sorted({1, default_threads}):
+        speed.add_row(str(threads), f"{milliseconds_per_step(train, DEFAULT_RECIPE, threads, args.speed_steps):.1f}")
+    console.print(speed)
+    recipes = {"default": (DEFAULT_RECIPE, DEFAULT_EPOCHS), "notes": (NOTES_RECIPE, NOTES_EPOCHS)}
+    table = Table(title=f"lstm-mnist: {args.budget:g} s of training each, same machine, same run", title_justify="left")
+    for column in ("recipe", "settings", "epochs done", "test accuracy at the end", "best test accuracy",
+                   f"seconds to pass {100 * args.target:g} %", "at the recipe's own epoch count"):
+        table.add_column(column, justify="left" if column in ("recipe", "settings") else "right")
+    for name, (recipe, own_epochs) in recipes.items():
+        start = time.perf_counter()
+        with cpu_threads(args.threads):
+            results = run_recipe(recipe, train, test, args.budget, args.seed, device)
+        reached = seconds_to_reach(results, args.target)
+        own = at_epoch(results, own_epochs)
+        console.print(f"{name}: {time.perf_counter() - start:.1f} s, test accuracy by epoch: "
+                      + " ".join(f"{100 * r.test_accuracy:.1f}" for r in results))
+        table.add_row(
+            name, describe(recipe), f"{results[-1].epoch:g}", f"{100 * results[-1].test_accuracy:.2f} %",
+            f"{100 * max(r.test_accuracy for r in results):.2f} %",
+            "not reached" if reached is None else f"{reached:.1f} s",
+            "not reached in the budget" if own is None
+            else f"{own_epochs} epochs: {100 * own.test_accuracy:.2f} % after {own.elapsed:.1f} s",
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,245 @@
+"""The lesson's run: data, shapes, parameters, step sizes, training, results, in that order."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import torch
+
+from nnlessons.run_context import Params, RunContext
+from nnlessons_lstm_mnist import plots
+from nnlessons_lstm_mnist.data import DeviceData, class_counts, load_splits, prepare
+from nnlessons_lstm_mnist.model import (
+    GATES,
+    RowLSTM,
+    build_model,
+    expected_parameter_count,
+    lstm_by_hand,
+    parameter_rows,
+)
+from nnlessons_lstm_mnist.recipes import NOTES_RECIPE, Recipe
+from nnlessons_lstm_mnist.step_size import first_step_sizes
+from nnlessons_lstm_mnist.train import EpochResult, accuracy, cpu_threads, fit, predict
+
+GRID_SIZE = 32
+GRID_MISTAKES = 8  # at most this many of the grid's digits are chosen among the mistakes
+
+
+def recipe_from(params: Params) -> Recipe:
+    return Recipe(
+        optimizer=params.optimizer,
+        lr=params.lr,
+        batch_size=params.batch_size,
+        clip=params.clip,
+        normalize=params.normalize,
+    )
+
+
+# ---- 1. data ----------------------------------------------------------------------------------
+
+
+def show_data(ctx: RunContext, recipe: Recipe) -> DeviceData:
+    train, test = load_splits(ctx.params.data_dir, ctx.params.download)
+    data = prepare(train, test, ctx.params.limit_train, ctx.params.limit_test, recipe.normalize, ctx.device, ctx.generator(1))
+    scaling = "standardised: (x/255 - 0.1307) / 0.3081" if recipe.normalize else "x/255, in [0, 1]"
+    rows = []
+    for name, (images, labels), available in (("train", data.train, data.available_train), ("test", data.test, data.available_test)):
+        counts = class_counts(labels)
+        rows.append((name, f"{len(labels):,} of {available:,}", str(list(images.shape)),
+                     f"{str(images.dtype).replace('torch.', '')} on {images.device}", f"{min(counts)}..{max(counts)}",
+                     images.mean().item(), images.std().item()))
+    ctx.table(
+        "MNIST on the device",
+        ["split", "images used", "tensor", "dtype, device", "images per digit", "pixel mean", "pixel std"],
+        rows,
+        caption=f"pixels {scaling}; batches are cut from these tensors by indexing with a seeded permutation",
+    )
+    return data
+
+
+# ---- 2. shapes and parameters -----------------------------------------------------------------
+
+
+def show_shapes(ctx: RunContext, model: RowLSTM, data: DeviceData, batch_size: int) -> dict[str, float]:
+    """Run one batch through the model, print every shape, and check the LSTM against its equations."""
+    images = data.train_images[:batch_size]  # (B, 28, 28)
+    with torch.no_grad():
+        outputs, (h_n, c_n) = model.lstm(images)  # (B, 28, 100), (1, B, 100), (1, B, 100)
+        logits = model(images)  # (B, 10)
+        by_hand_outputs, by_hand_h, by_hand_c = lstm_by_hand(images, model.lstm)
+    rows = [
+        ("input: B digits, 28 rows (time steps) of 28 pixels", list(images.shape)),
+        ("LSTM output: h_t at every step t", list(outputs.shape)),
+        ("h_n: hidden state after the last row", list(h_n.shape)),
+        ("c_n: cell state (the memory) after the last row", list(c_n.shape)),
+        ("output[:, -1, :]: what the Linear layer reads", list(outputs[:, -1, :].shape)),
+        ("logits: one score per digit", list(logits.shape)),
+    ]
+    ctx.table("Shapes through the model", ["tensor", "shape"], [(name, str(shape)) for name, shape in rows],
+              caption=f"B = {len(images)}; the leading 1 of h_n and c_n is (layers x directions)")
+    last_vs_h = (outputs[:, -1, :] - h_n[0]).abs().max().item()
+    by_hand = max((by_hand_outputs - outputs).abs().max().item(), (by_hand_h - h_n).abs().max().item(),
+                  (by_hand_c - c_n).abs().max().item())
+    ctx.table(
+        "Checks",
+        ["claim", "max abs difference"],
+        [("output[:, -1, :] equals h_n[0] (one layer, one direction)", last_vs_h),
+         ("the gate equations written by hand equal nn.LSTM (outputs, h_n, c_n)", by_hand)],
+    )
+    return {"last_step_vs_h_n_max_abs_diff": last_vs_h, "by_hand_vs_nn_lstm_max_abs_diff": by_hand}
+
+
+def show_parameters(ctx: RunContext, model: RowLSTM) -> dict[str, int]:
+    rows = parameter_rows(model)
+    total = sum(count for _, _, count, _ in rows)
+    formula = expected_parameter_count(model.lstm.hidden_size)
+    ctx.table(
+        "Parameters per tensor",
+        ["tensor", "shape", "parameters", "what it is"],
+        rows,
+        footer=["total", "", total, f"formula 4*(100*28 + 100*100 + 2*100) + 100*10 + 10 = {formula:,}"],
+        caption=f"the 4*100 rows of the LSTM tensors are the gates, in PyTorch's order: {', '.join(GATES)}",
+    )
+    return {"parameter_count": total, "parameter_count_formula": formula}
+
+
+# ---- 3. why the notes' recipe is slow ---------------------------------------------------------
+
+
+def show_first_steps(ctx: RunContext, model: RowLSTM, data: DeviceData, recipe: Recipe) -> dict[str, float]:
+    """Compare the size of the very first update of the notes' SGD and of this run's recipe."""
+    batch = slice(0, min(len(data.train_labels), 128))
+    recipes = {"notes": NOTES_RECIPE, "this run": recipe}
+    sizes = first_step_sizes(model, data.train_images[batch], data.train_labels[batch], recipes)
+    rows = [(name, grad, sizes.steps["notes"][i], sizes.steps["this run"][i], sizes.steps["this run"][i] / max(sizes.steps["notes"][i], 1e-30))
+            for i, (name, grad) in enumerate(zip(sizes.names, sizes.gradient_norms))]
+    ratio = sizes.total("this run") / sizes.total("notes")
+    ctx.table(
+        "How far the first step moves each tensor (same weights, same batch)",
+        ["tensor", "gradient norm", "step, notes: SGD lr 0.01", f"step, this run: {recipe.optimizer} lr {recipe.lr:g}", "ratio"],
+        rows,
+        footer=["all tensors", "", sizes.total("notes"), sizes.total("this run"), ratio],
+        caption="SGD moves by lr * gradient, and the LSTM's gradients are small; Adam moves every weight by about lr",
+    )
+    return {"first_step_notes": sizes.total("notes"), "first_step_this_run": sizes.total("this run"), "first_step_ratio": ratio}
+
+
+# ---- 4. training ------------------------------------------------------------------------------
+
+
+def train_with_progress(ctx: RunContext, model: RowLSTM, recipe: Recipe, data: DeviceData) -> list[EpochResult]:
+    """Train with one progress bar per epoch, then print one table row per epoch."""
+    epochs = ctx.params.epochs
+    batches_per_epoch = -(-len(data.train_labels) // recipe.batch_size)
+
+    @contextlib.contextmanager
+    def epoch_bar(epoch: int) -> Iterator[Callable[[], None]]:
+        with ctx.progress(batches_per_epoch, f"epoch {epoch}/{epochs}") as bar:
+            yield bar.advance
+
+    results = fit(model, recipe, data.train, data.test, epochs, ctx.generator(2), epoch_progress=epoch_bar)
+    ctx.table(
+        "Training, one row per epoch",
+        ["epoch", "train loss (mean over batches)", "test accuracy %", "train seconds"],
+        [(int(r.epoch), r.train_loss, 100 * r.test_accuracy, round(r.seconds, 2)) for r in results],
+        footer=["total", "", "", round(sum(r.seconds for r in results), 2)],
+        caption=f"{recipe.optimizer} lr {recipe.lr:g}, batch {recipe.batch_size}, clip {recipe.clip:g}, "
+        f"{len(data.train_labels):,} training and {len(data.test_labels):,} test images on {ctx.device}"
+        + (f" ({torch.get_num_threads()} CPU thread(s))" if ctx.device.type == "cpu" else ""),
+    )
+    ctx.save_figure(plots.loss_curve_figure(results), "loss_curve.png")
+    return results
+
+
+# ---- 5. results -------------------------------------------------------------------------------
+
+
+def confusion_matrix(predicted: torch.Tensor, true: torch.Tensor) -> np.ndarray:
+    """(10, 10) counts, rows = true digit, columns = predicted digit."""
+    return torch.bincount(true * 10 + predicted, minlength=100).reshape(10, 10).cpu().numpy()
+
+
+def grid_indices(predicted: np.ndarray, true: np.ndarray) -> np.ndarray:
+    """The first test digits, with up to GRID_MISTAKES of the mistakes swapped in so they can be seen."""
+    mistakes = np.flatnonzero(predicted != true)[:GRID_MISTAKES]
+    size = min(GRID_SIZE, len(true))
+    first = [i for i in range(len(true)) if i not in set(mistakes)][: size - len(mistakes)]
+    return np.sort(np.concatenate([first, mistakes]).astype(int))
+
+
+def show_results(ctx: RunContext, model: RowLSTM, untrained: RowLSTM, data: DeviceData, recipe: Recipe) -> dict[str, Any]:
+    predicted = predict(model, data.test_images)  # (M,)
+    confusion = confusion_matrix(predicted, data.test_labels)
+    per_digit = confusion.diagonal() / np.maximum(confusion.sum(axis=1), 1)
+    ctx.table(
+        "Test accuracy per digit",
+        ["digit", "test images", "correct", "accuracy %"],
+        [(d, int(confusion[d].sum()), int(confusion[d, d]), 100 * per_digit[d]) for d in range(10)],
+        footer=["all", int(confusion.sum()), int(confusion.trace()), 100 * accuracy(predicted, data.test_labels)],
+    )
+    images = data.test_images.cpu().numpy()
+    predicted_np, true_np = predicted.cpu().numpy(), data.test_labels.cpu().numpy()
+    ctx.save_figure(plots.confusion_figure(confusion), "confusion_matrix.png")
+    ctx.save_figure(plots.digit_grid_figure(images, predicted_np, true_np, grid_indices(predicted_np, true_np)), "test_digits.png")
+    with torch.no_grad():
+        digit = data.test_images[:1]  # (1, 28, 28)
+        trained_outputs = model.lstm(digit)[0][0].cpu().numpy()  # (28, 100)
+        untrained_outputs = untrained.lstm(digit)[0][0].cpu().numpy()  # (28, 100)
+    ctx.save_figure(plots.lstm_output_figure(images[0], trained_outputs, untrained_outputs, int(true_np[0])), "lstm_output.png")
+    return {"test_accuracy": accuracy(predicted, data.test_labels), "test_accuracy_per_digit": {str(d): float(per_digit[d]) for d in range(10)}}
+
+
+def save_and_reload(ctx: RunContext, model: RowLSTM, data: DeviceData) -> float:
+    """Save the state_dict, load it into a fresh model, and compare the logits on the test images."""
+    path = ctx.path("lstm_mnist_state_dict.pt")
+    torch.save(model.state_dict(), path)
+    ctx.add_artifact(path)
+    restored = RowLSTM().to(ctx.device)
+    restored.load_state_dict(torch.load(path, map_location=ctx.device, weights_only=True))
+    restored.eval()
+    model.eval()
+    with torch.no_grad():
+        difference = (restored(data.test_images) - model(data.test_images)).abs().max().item()
+    ctx.table("Saved model", ["file", "reloaded logits vs trained, max abs difference"], [(path.name, difference)])
+    return difference
+
+
+def run(ctx: RunContext) -> dict[str, Any]:
+    with cpu_threads(ctx.params.threads):
+        return run_lesson(ctx)
+
+
+def run_lesson(ctx: RunContext) -> dict[str, Any]:
+    recipe = recipe_from(ctx.params)
+    ctx.heading("1. The data: MNIST, moved to the device once")
+    data = show_data(ctx, recipe)
+
+    ctx.heading("2. The model: an LSTM reads the digit row by row")
+    model = build_model(ctx.device, ctx.seed)
+    untrained = copy.deepcopy(model)
+    metrics: dict[str, Any] = {}
+    metrics |= show_shapes(ctx, model, data, min(recipe.batch_size, len(data.train_labels)))
+    metrics |= show_parameters(ctx, model)
+
+    ctx.heading("3. Why the notes' recipe learns slowly")
+    metrics |= show_first_steps(ctx, model, data, recipe)
+
+    ctx.heading("4. Training")
+    results = train_with_progress(ctx, model, recipe, data)
+
+    ctx.heading("5. Results")
+    metrics |= show_results(ctx, model, untrained, data, recipe)
+    metrics["reload_logits_max_abs_diff"] = save_and_reload(ctx, model, data)
+    metrics |= {
+        "epochs": len(results),
+        "train_seconds": sum(r.seconds for r in results),
+        "final_train_loss": results[-1].train_loss,
+        "n_train": len(data.train_labels),
+        "n_test": len(data.test_labels),
+        "test_accuracy_by_epoch": {str(int(r.epoch)): r.test_accuracy for r in results},
+    }
+    return metrics

@@ -1,0 +1,84 @@
+"""The lesson's figures, each a `matplotlib.figure.Figure` built from plain CPU arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from nnlessons_lstm_mnist.train import EpochResult
+
+
+def loss_curve_figure(results: list[EpochResult]) -> Figure:
+    """Per-batch and per-epoch training loss (left), test accuracy after each epoch (right)."""
+    fig = Figure(figsize=(10, 4))
+    loss_ax, acc_ax = fig.subplots(1, 2)
+    batch_losses = [loss for result in results for loss in result.batch_losses]
+    batch_x = np.linspace(0, results[-1].epoch, num=len(batch_losses) + 1)[1:]
+    epochs = [result.epoch for result in results]
+    loss_ax.plot(batch_x, batch_losses, color="tab:blue", alpha=0.35, linewidth=0.8, label="one batch")
+    loss_ax.plot(epochs, [r.train_loss for r in results], "o-", color="tab:blue", label="epoch mean")
+    loss_ax.set_yscale("log")
+    loss_ax.set(title="Training loss (cross-entropy)", xlabel="epoch", ylabel="loss (log scale)")
+    loss_ax.legend()
+    acc_ax.plot(epochs, [100 * r.test_accuracy for r in results], "o-", color="tab:green", label="test accuracy")
+    acc_ax.axhline(96, color="gray", linestyle="--", linewidth=1, label="96 %")
+    acc_ax.set(title="Test accuracy after each epoch", xlabel="epoch", ylabel="accuracy (%)")
+    acc_ax.legend(loc="lower right")
+    return fig
+
+
+def confusion_figure(confusion: np.ndarray) -> Figure:
+    """A 10 x 10 count matrix: rows are true digits, columns predicted ones; the diagonal is correct."""
+    fig = Figure(figsize=(6.5, 5.5))
+    ax = fig.subplots()
+    image = ax.imshow(confusion, cmap="Blues")
+    fig.colorbar(image, ax=ax, label="test images")
+    threshold = confusion.max() / 2
+    for true in range(10):
+        for predicted in range(10):
+            count = int(confusion[true, predicted])
+            if count:
+                ax.text(predicted, true, str(count), ha="center", va="center", fontsize=8,
+                        color="white" if count > threshold else "black")
+    ax.set(title="Confusion matrix on the test images", xlabel="predicted digit", ylabel="true digit",
+           xticks=range(10), yticks=range(10))
+    return fig
+
+
+def digit_grid_figure(images: np.ndarray, predicted: np.ndarray, true: np.ndarray, indices: np.ndarray) -> Figure:
+    """Test digits tiled in one image, 'predicted / true' under each; mistakes get a red label and frame.
+
+    One imshow of a mosaic instead of one axes per digit: the same picture, drawn several times faster.
+    """
+    columns, cell_width, cell_height = 8, 34, 42  # 28 pixels + room for the frame and, below, the label
+    rows = max(1, -(-len(indices) // columns))
+    mosaic = np.full((rows * cell_height, columns * cell_width), np.nan)
+    fig = Figure(figsize=(columns * 1.25, rows * 1.55 + 0.5))
+    ax = fig.subplots()
+    for slot, index in enumerate(indices):
+        top, left = (slot // columns) * cell_height + 3, (slot % columns) * cell_width + 3
+        mosaic[top : top + 28, left : left + 28] = images[index]
+        wrong = predicted[index] != true[index]
+        ax.text(left + 14, top + 29, f"pred {predicted[index]} / true {true[index]}", ha="center", va="top",
+                fontsize=7.5, color="red" if wrong else "black")
+        if wrong:
+            ax.add_patch(Rectangle((left - 1.5, top - 1.5), 30, 30, fill=False, edgecolor="red", linewidth=1.5))
+    ax.imshow(mosaic, cmap="gray_r")
+    ax.set_axis_off()
+    ax.set_title("Test digits: predicted / true label (mistakes in red)")
+    return fig
+
+
+def lstm_output_figure(image: np.ndarray, trained: np.ndarray, untrained: np.ndarray, label: int) -> Figure:
+    """One digit, and the LSTM outputs h_t (28 steps x 100 units) of the trained and an untrained model."""
+    fig = Figure(figsize=(13, 4))
+    digit_ax, trained_ax, untrained_ax = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 2.2, 2.2]})
+    digit_ax.imshow(image, cmap="gray_r")
+    digit_ax.set(title=f"input: a {label}, read row by row", xlabel="pixel in the row (28 features)",
+                 ylabel="row = time step t")
+    for ax, outputs, name in ((trained_ax, trained, "trained"), (untrained_ax, untrained, "untrained (the notes' picture)")):
+        shown = ax.imshow(outputs.T, cmap="RdBu_r", vmin=-1, vmax=1, aspect="auto")  # (100, 28): units x time
+        ax.set(title=f"LSTM output h_t, {name}", xlabel="time step t (image row)", ylabel="hidden unit")
+    fig.colorbar(shown, ax=[trained_ax, untrained_ax], label="h_t value (in -1..1)")
+    return fig

@@ -1,0 +1,155 @@
+"""Training recipes and the training loop: on-device data, batches by indexing a seeded permutation."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from nnlessons.mnist import batches
+from nnlessons_lstm_mnist.recipes import Recipe
+
+
+@contextlib.contextmanager
+def cpu_threads(threads: int) -> Iterator[int]:
+    """Run the block with `threads` PyTorch CPU threads (0 = leave PyTorch's choice), then restore the old value.
+
+    Yields the number of threads in use.
+    """
+    before = torch.get_num_threads()
+    if threads > 0:
+        torch.set_num_threads(threads)
+    try:
+        yield torch.get_num_threads()
+    finally:
+        torch.set_num_threads(before)
+
+
+def make_optimizer(model: nn.Module, recipe: Recipe) -> torch.optim.Optimizer:
+    if recipe.optimizer == "adam":
+        return torch.optim.Adam(model.parameters(), lr=recipe.lr)
+    if recipe.optimizer == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=recipe.lr)
+    raise ValueError(f"unknown optimizer {recipe.optimizer!r}")
+
+
+def training_step(
+    model: nn.Module, optimizer: torch.optim.Optimizer, images: torch.Tensor, labels: torch.Tensor, clip: float
+) -> torch.Tensor:
+    """One update on a batch; returns the batch's loss, detached, still on the device (no sync)."""
+    loss = nn.functional.cross_entropy(model(images), labels)  # (B, 10) logits vs (B,) labels
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    if clip > 0:
+        nn.utils.clip_grad_norm_(model.parameters(), clip)
+    optimizer.step()
+    return loss.detach()
+
+
+@torch.no_grad()
+def predict(model: nn.Module, images: torch.Tensor, chunk: int = 2048) -> torch.Tensor:
+    """Predicted digits (N,) for images (N, 28, 28), in chunks, without building a graph."""
+    was_training = model.training
+    model.eval()
+    predictions = torch.cat([model(images[i : i + chunk]).argmax(dim=1) for i in range(0, len(images), chunk)])
+    model.train(was_training)
+    return predictions
+
+
+def accuracy(predictions: torch.Tensor, labels: torch.Tensor) -> float:
+    return (predictions == labels).float().mean().item()
+
+
+@dataclass
+class EpochResult:
+    """One (possibly partial) epoch: mean train loss, test accuracy, and timings."""
+
+    epoch: float  # epochs done so far; fractional when a time budget cut the epoch short
+    train_loss: float
+    test_accuracy: float
+    seconds: float  # training time of this epoch (without evaluation)
+    elapsed: float  # wall-clock seconds since training started, evaluation included
+    batch_losses: list[float] = field(default_factory=list)
+
+
+def train_epoch(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    recipe: Recipe,
+    generator: torch.Generator,
+    deadline: float | None = None,
+    on_batch: Callable[[], None] | None = None,
+) -> tuple[list[torch.Tensor], float]:
+    """One pass over the data in seeded random batches; stops early at `deadline` (a perf_counter time).
+
+    :return: the per-batch losses (device tensors) and the fraction of the epoch done.
+    """
+    n = len(labels)
+    losses: list[torch.Tensor] = []
+    seen = 0
+    for index in batches(n, recipe.batch_size, generator, images.device):  # (B,) indices on the device
+        losses.append(training_step(model, optimizer, images[index], labels[index], recipe.clip))
+        seen += len(index)
+        if on_batch is not None:
+            on_batch()
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+    return losses, seen / n
+
+
+def fit(
+    model: nn.Module,
+    recipe: Recipe,
+    train_data: tuple[torch.Tensor, torch.Tensor],
+    test_data: tuple[torch.Tensor, torch.Tensor],
+    epochs: int,
+    generator: torch.Generator,
+    budget_seconds: float | None = None,
+    epoch_progress: Callable[[int], AbstractContextManager[Callable[[], None] | None]] | None = None,
+) -> list[EpochResult]:
+    """Train for `epochs` epochs (or until `budget_seconds` of wall clock), testing after each epoch.
+
+    :param epoch_progress: given the epoch number, a context manager (a progress bar) around that epoch
+        that yields a callback to call after every batch.
+    """
+    optimizer = make_optimizer(model, recipe)
+    start = time.perf_counter()
+    deadline = None if budget_seconds is None else start + budget_seconds
+    results: list[EpochResult] = []
+    done = 0.0
+    for epoch in range(1, epochs + 1):
+        bar = epoch_progress(epoch) if epoch_progress is not None else contextlib.nullcontext()
+        with bar as on_batch:
+            epoch_start = time.perf_counter()
+            losses, fraction = train_epoch(model, optimizer, *train_data, recipe, generator, deadline, on_batch)
+            seconds = time.perf_counter() - epoch_start
+        done += fraction
+        batch_losses = torch.stack(losses).cpu().tolist()  # one transfer per epoch
+        results.append(
+            EpochResult(
+                epoch=round(done, 3),
+                train_loss=sum(batch_losses) / len(batch_losses),
+                test_accuracy=accuracy(predict(model, test_data[0]), test_data[1]),
+                seconds=seconds,
+                elapsed=time.perf_counter() - start,
+                batch_losses=batch_losses,
+            )
+        )
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+    return results
+
+
+def seconds_to_reach(results: list[EpochResult], target: float) -> float | None:
+    """Wall-clock seconds at the first test where accuracy reached `target`, or None."""
+    for result in results:
+        if result.test_accuracy >= target:
+            return result.elapsed
+    return None

@@ -1,0 +1,220 @@
+"""lstm-mnist: the lesson's claims, its functions against PyTorch, and full runs on tiny IDX files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+from mnist_fixtures import tiny_mnist, write_tiny_mnist  # noqa: F401  (tiny_mnist is a fixture)
+
+from nnlessons.cli import cli
+from nnlessons.mnist import load_mnist
+from nnlessons_lstm_mnist.data import prepare
+from nnlessons_lstm_mnist.lesson import confusion_matrix, grid_indices
+from nnlessons_lstm_mnist.model import RowLSTM, build_model, expected_parameter_count, lstm_by_hand
+from nnlessons_lstm_mnist.recipes import DEFAULT_RECIPE, NOTES_RECIPE, Recipe
+from nnlessons_lstm_mnist.step_size import first_step_sizes
+from nnlessons_lstm_mnist.train import cpu_threads, fit, predict, seconds_to_reach
+
+REPO = Path(__file__).resolve().parents[1]
+PNGS = {"loss_curve.png", "confusion_matrix.png", "test_digits.png", "lstm_output.png"}
+
+
+@pytest.fixture(autouse=True)
+def one_cpu_thread():
+    """Like the lesson's default: tiny LSTM steps gain nothing from threads, and a busy CPU makes them wait."""
+    with cpu_threads(1):
+        yield
+
+
+def test_cpu_threads_sets_and_restores() -> None:
+    before = torch.get_num_threads()
+    with cpu_threads(2) as inside:
+        assert inside == torch.get_num_threads() == 2
+    assert torch.get_num_threads() == before
+    with cpu_threads(0) as unchanged:
+        assert unchanged == before
+
+
+def tiny_data(root: Path, normalize: bool = True):
+    train = load_mnist(root, train=True, download=False)
+    test = load_mnist(root, train=False, download=False)
+    return prepare(train, test, 1000, 1000, normalize, torch.device("cpu"), torch.Generator().manual_seed(1))
+
+
+# ---- the model against PyTorch ----------------------------------------------------------------
+
+
+def test_lstm_equations_by_hand_match_nn_lstm() -> None:
+    torch.manual_seed(0)
+    lstm = torch.nn.LSTM(28, 100, batch_first=True)
+    images = torch.randn(5, 28, 28)
+    outputs, (h_n, c_n) = lstm(images)
+    mine, my_h, my_c = lstm_by_hand(images, lstm)
+    assert mine.shape == (5, 28, 100) and my_h.shape == my_c.shape == (1, 5, 100)
+    assert (mine - outputs).abs().max().item() < 1e-5
+    assert (my_h - h_n).abs().max().item() < 1e-5 and (my_c - c_n).abs().max().item() < 1e-5
+    with torch.no_grad():
+        lstm.bias_hh_l0[100:200] += 5.0  # force the forget gate open: the by-hand version must follow
+    assert (lstm_by_hand(images, lstm)[2] - lstm(images)[1][1]).abs().max().item() < 1e-4
+    assert (lstm_by_hand(images, lstm)[2] - c_n).abs().max().item() > 1e-2
+
+
+def test_model_shapes_and_parameter_formula() -> None:
+    model = build_model(torch.device("cpu"), seed=0)
+    assert model(torch.zeros(3, 28, 28)).shape == (3, 10)
+    assert sum(p.numel() for p in model.parameters()) == expected_parameter_count() == 53_010
+    assert dict((n, tuple(p.shape)) for n, p in model.named_parameters())["lstm.weight_ih_l0"] == (400, 28)
+    assert sum(p.numel() for p in RowLSTM(hidden_size=7).parameters()) == expected_parameter_count(hidden=7)
+
+
+def test_build_model_is_seeded_and_leaves_global_rng_alone() -> None:
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    a, b, c = build_model(torch.device("cpu"), 5), build_model(torch.device("cpu"), 5), build_model(torch.device("cpu"), 6)
+    assert torch.equal(torch.rand(1), before)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert not torch.equal(a.fc.weight, c.fc.weight)
+
+
+# ---- step sizes: why the notes' recipe is slow ------------------------------------------------
+
+
+def test_sgd_moves_by_lr_times_gradient_and_adam_by_about_lr(tiny_mnist: Path) -> None:
+    data = tiny_data(tiny_mnist)
+    model = build_model(torch.device("cpu"), 0)
+    adam_unclipped = Recipe("adam", 0.005, 64, 0.0, True)
+    sizes = first_step_sizes(model, data.train_images, data.train_labels, {"notes": NOTES_RECIPE, "adam": adam_unclipped})
+    for gradient, step in zip(sizes.gradient_norms, sizes.steps["notes"]):
+        assert step == pytest.approx(0.01 * gradient, rel=1e-3)
+    weight_hh = sizes.names.index("lstm.weight_hh_l0")
+    assert sizes.steps["adam"][weight_hh] == pytest.approx(0.005 * 40_000**0.5, rel=0.05)  # each weight moves ~lr
+    assert sizes.total("adam") / sizes.total("notes") > 100
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), build_model(torch.device("cpu"), 0).parameters()))
+
+
+# ---- training ---------------------------------------------------------------------------------
+
+
+def test_default_recipe_learns_the_tiny_digits_and_the_notes_recipe_barely_moves(tiny_mnist: Path) -> None:
+    data = tiny_data(tiny_mnist)
+    fast = fit(build_model(torch.device("cpu"), 0), Recipe("adam", 0.005, 16, 1.0, True), data.train, data.test, 12,
+               torch.Generator().manual_seed(2))
+    slow = fit(build_model(torch.device("cpu"), 0), NOTES_RECIPE, data.train, data.test, 12, torch.Generator().manual_seed(2))
+    assert fast[-1].test_accuracy >= 0.9
+    assert fast[-1].train_loss < 0.5 < 2.0 < slow[-1].train_loss
+    assert seconds_to_reach(fast, 0.9) is not None and seconds_to_reach(slow, 0.99) is None
+
+
+def test_training_is_reproducible(tiny_mnist: Path) -> None:
+    data = tiny_data(tiny_mnist)
+
+    def once() -> list[float]:
+        results = fit(build_model(torch.device("cpu"), 0), DEFAULT_RECIPE, data.train, data.test, 2, torch.Generator().manual_seed(2))
+        return [loss for r in results for loss in r.batch_losses]
+
+    assert once() == once()
+
+
+def test_time_budget_stops_mid_epoch(tiny_mnist: Path) -> None:
+    data = tiny_data(tiny_mnist)
+    results = fit(build_model(torch.device("cpu"), 0), Recipe("sgd", 0.01, 1, 0.0, True), data.train, data.test, 1000,
+                  torch.Generator().manual_seed(2), budget_seconds=0.05)
+    assert len(results) == 1 and 0 < results[0].epoch < 1
+
+
+def test_predict_matches_the_model_and_restores_training_mode(tiny_mnist: Path) -> None:
+    data = tiny_data(tiny_mnist)
+    model = build_model(torch.device("cpu"), 0)
+    predicted = predict(model, data.test_images, chunk=7)
+    assert torch.equal(predicted, model(data.test_images).argmax(dim=1)) and model.training
+
+
+def test_confusion_matrix_and_grid() -> None:
+    true = torch.tensor([0, 1, 1, 2, 9, 9])
+    predicted = torch.tensor([0, 1, 2, 2, 9, 4])
+    expected = np.zeros((10, 10), dtype=int)
+    for t, p in zip(true.tolist(), predicted.tolist()):
+        expected[t, p] += 1
+    assert np.array_equal(confusion_matrix(predicted, true), expected)
+    many_true = np.zeros(100, dtype=int)
+    many_pred = many_true.copy()
+    many_pred[[50, 70]] = 3
+    indices = grid_indices(many_pred, many_true)
+    assert len(indices) == 32 and {50, 70} <= set(indices.tolist()) and list(indices) == sorted(indices)
+
+
+# ---- the lesson through the CLI ---------------------------------------------------------------
+
+
+def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) -> None:
+    record = run_lesson("lstm-mnist", "--data-dir", str(tiny_mnist), "--no-download")
+    metrics = record["metrics"]
+    assert record["params"]["limit_train"] == 300 and record["params"]["epochs"] == 2
+    assert metrics["n_train"] == 60 and metrics["n_test"] == 30 and metrics["epochs"] == 2
+    assert metrics["parameter_count"] == metrics["parameter_count_formula"] == 53_010
+    assert metrics["last_step_vs_h_n_max_abs_diff"] == 0.0
+    assert metrics["by_hand_vs_nn_lstm_max_abs_diff"] < 1e-5
+    assert metrics["reload_logits_max_abs_diff"] == 0.0
+    assert metrics["first_step_ratio"] > 100
+    assert 0.0 <= metrics["test_accuracy"] <= 1.0 and metrics["train_seconds"] > 0
+    assert set(metrics["test_accuracy_by_epoch"]) == {"1", "2"}
+    names = {Path(p).name for p in record["artifacts"]}
+    assert PNGS | {"lstm_mnist_state_dict.pt"} <= names and (record["out_dir"] / "run.json").is_file()
+    assert all(Path(p).stat().st_size > 1000 for p in record["artifacts"] if p.endswith(".png"))
+    state = torch.load(record["out_dir"] / "lstm_mnist_state_dict.pt", weights_only=True)
+    assert tuple(state["lstm.weight_hh_l0"].shape) == (400, 100)
+
+
+def test_longer_run_learns_and_same_seed_gives_same_numbers(run_lesson, tiny_mnist: Path) -> None:
+    args = ("--data-dir", str(tiny_mnist), "--no-download", "--epochs", "10", "--batch-size", "16")
+    first = run_lesson("lstm-mnist", *args)["metrics"]
+    assert first["test_accuracy"] >= 0.9
+    assert first["test_accuracy_by_epoch"]["10"] == first["test_accuracy"]
+    second = run_lesson("lstm-mnist", *args)["metrics"]
+    assert {k: v for k, v in first.items() if k != "train_seconds"} == {k: v for k, v in second.items() if k != "train_seconds"}
+
+
+def test_missing_data_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["run", "lstm-mnist", "--quick", "--device", "cpu", "--out", str(tmp_path / "o"),
+                                      "--data-dir", str(tmp_path / "nothing"), "--no-download"])
+    assert result.exit_code == 2
+    assert "MNIST is not available" in result.output and "train-images-idx3-ubyte" in result.output
+
+
+@pytest.mark.parametrize("args, words", [(["--optimizer", "rmsprop"], "rmsprop"), (["--limit-train", "5"], "limit-train")])
+def test_bad_options_exit_2(tmp_path: Path, args: list[str], words: str) -> None:
+    result = CliRunner().invoke(cli, ["run", "lstm-mnist", "--device", "cpu", "--out", str(tmp_path / "o"), *args])
+    assert result.exit_code == 2 and words in result.output
+
+
+def test_listed_with_options_and_no_torch_at_import() -> None:
+    result = CliRunner().invoke(cli, ["list", "--json"])
+    lesson = next(entry for entry in json.loads(result.output) if entry["id"] == "lstm-mnist")
+    assert not lesson["broken"] and lesson["needs_download"]
+    flags = {option["flag"] for option in lesson["options"]}
+    assert {"--data-dir", "--download", "--limit-train", "--limit-test", "--epochs", "--optimizer", "--lr",
+            "--batch-size", "--clip", "--normalize"} <= flags
+    code = "import sys, nnlessons_lstm_mnist; print(sorted({'torch', 'numpy', 'matplotlib', 'pandas'} & set(sys.modules)))"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+# ---- the benchmark script ---------------------------------------------------------------------
+
+
+def test_benchmark_runs_on_tiny_gz_files(tmp_path: Path) -> None:
+    raw = write_tiny_mnist(tmp_path / "data", n_test=30, gz=True) / "MNIST" / "raw"
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "mnist.py"), "--mnist-dir", str(raw), "--train", "20", "--test", "10",
+         "--budget", "1", "--speed-steps", "2"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "default" in result.stdout and "notes" in result.stdout and "test accuracy" in result.stdout
