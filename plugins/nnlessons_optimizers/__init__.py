@@ -67,9 +67,10 @@ How to read them:
   is: each weight moves by about `lr` per step.
 - **Adam** is RMSprop's denominator plus a momentum-like average `m` on top.
   Because `m` and `v` start at 0, they are too small during the first steps (after
-  one step `m = 0.1 * g`). The bias correction divides that out; without it the
-  step would be off by the factor `sqrt(1 - beta2^t) / (1 - beta1^t)`, which is about
-  0.5 around step 10 with these betas.
+  one step `m = 0.1 * g`), and `v`, which forgets more slowly, stays too small for
+  longer. The bias correction divides both biases out; without it the step would be
+  `(1 - beta1^t) / sqrt(1 - beta2^t)` times the corrected one: about 2 around step 10
+  with these betas, far more with PyTorch's default `beta2 = 0.999`.
 
 ## The noise floor
 
