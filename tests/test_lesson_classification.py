@@ -281,6 +281,8 @@ def test_default_run_matches_the_lesson_page(run_lesson) -> None:
     assert first["ideal_expected_accuracy"] == pytest.approx(0.9977, abs=1e-4)
     assert first["notes_example_ce"] == pytest.approx(0.9729, abs=1e-4)
     assert 1e-7 < first["shift_invariance_max_abs_diff"] < 1e-5  # float32 rounding of 1000.1, nothing more
+    spacing = (torch.nextafter(torch.tensor(1000.0), torch.tensor(2000.0)) - 1000.0).item()
+    assert spacing == 2**-14 == pytest.approx(6.1e-5, abs=1e-6)  # "float32 numbers near 1000 are 6e-5 apart"
     assert first["whole_array_softmax_row_sum_error"] == pytest.approx(0.676, abs=1e-3)
     assert first["ce_vs_logsoftmax_nll_max_abs_diff"] == 0.0
     again = run_lesson("classification", quick=False)["metrics"]

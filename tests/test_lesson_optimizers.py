@@ -277,3 +277,13 @@ def test_plugin_module_does_not_import_torch() -> None:
     code = "import sys, nnlessons_optimizers as m; m.nnlessons_lesson_info(); print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_plain_sgd_is_only_slow() -> None:
+    """The page: with lr 0.1 instead of 0.01, SGD reaches the 0.02 threshold after about 150 steps."""
+    x, y = make_parabola(1000, 0.1, generator(0))  # the lesson's generators for seed 0
+    orders = batch_orders(1000, 12, generator(2000))
+    start = make_net(20, generator(1000))
+    fast = Settings(lr=0.1, momentum=0.8, rms_alpha=0.9, adam_beta1=0.9, adam_beta2=0.99)
+    reached = first_step_below(race(("sgd",), start, fast, x, y, orders, 32).full_loss[:, 0], 0.02)
+    assert reached is not None and 130 <= reached <= 170

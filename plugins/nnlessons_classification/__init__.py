@@ -66,7 +66,7 @@ BCE(p, y) = -(y * log(p) + (1 - y) * log(1 - p)),   p = sigmoid(d)
    from `CrossEntropyLoss`, `LogSoftmax + NLLLoss`, the formula by hand, and with
    one-hot float targets.
 4. **After training**: with seed 0 the net gets 99% of the training points and 100% of
-   200 fresh test points right. The row "ideal rule" is the best possible boundary,
+   200 fresh test points right. The column "ideal rule" is the best possible boundary,
    the line `x1 + x2 = 0`; on average it is right 99.77% of the time
    (`1 - erfc(2) / 2`), so a point or two on the wrong side is the data, not the net.
 5. **The identities on the trained net's logits**: every pair equal, largest
@@ -102,8 +102,8 @@ BCE(p, y) = -(y * log(p) + (1 - y) * log(1 - p)),   p = sigmoid(d)
 - Note 001 says the target of `CrossEntropyLoss` *must* be a `LongTensor`. Class
   indices must be int64, but float class probabilities of shape `(N, K)` are accepted
   too (since PyTorch 1.10); one-hot floats give exactly the same loss.
-- Note 001 labels BCELoss "two-dimensional" and advises it for binary problems. BCE
-  takes *one* probability per sample; and two logits with `CrossEntropyLoss` are
+- Note 001 labels BCELoss "two-dimensional" and advises it for binary problems.
+  BCE takes *one* probability per sample; and two logits with `CrossEntropyLoss` are
   exactly the same loss as one logit with BCE (differences printed: 0 or about
   1e-8), so the choice saves one output unit, nothing more. If you do use BCE, use
   `BCEWithLogitsLoss` (20 vs 100 in the confident-mistake table).

@@ -46,7 +46,8 @@ def load_data(ctx: RunContext) -> tuple[Tensor, Tensor, tuple[Tensor, Tensor] | 
         return x.to(ctx.device), y.to(ctx.device), None, f"points from {p.csv}"
     x, y = make_two_clusters(p.points_per_class, p.centre, p.std, ctx.generator(0))
     x_test, y_test = make_two_clusters(p.points_per_class, p.centre, p.std, ctx.generator(TEST_SEED_OFFSET))
-    description = f"two clusters around ({p.centre:g}, {p.centre:g}) and ({-p.centre:g}, {-p.centre:g}), std {p.std:g}"
+    minus_centre = -p.centre or 0.0  # print 0, not -0
+    description = f"two clusters around ({p.centre:g}, {p.centre:g}) and ({minus_centre:g}, {minus_centre:g}), std {p.std:g}"
     return x.to(ctx.device), y.to(ctx.device), (x_test.to(ctx.device), y_test.to(ctx.device)), description
 
 
@@ -55,8 +56,9 @@ def show_data(ctx: RunContext, x: Tensor, y: Tensor, description: str) -> None:
     rows = []
     for label in (0, 1):
         members = x[y == label]  # (n_label, 2)
-        rows.append((label, len(members), members[:, 0].mean().item(), members[:, 1].mean().item(), members.std(dim=0).mean().item()))
-    ctx.table(f"Training points: {description}", ["class", "points", "mean x1", "mean x2", "std (avg of x1, x2)"], rows,
+        rows.append((label, len(members), members[:, 0].mean().item(), members[:, 1].mean().item(),
+                     members.std(dim=0, correction=0).mean().item()))
+    ctx.table(f"Training points: {description}", ["class", "points", "mean x1", "mean x2", "spread: std of x1, x2 (avg)"], rows,
               caption="Labels are class indices 0 and 1 (int64), the target CrossEntropyLoss expects.")
 
 

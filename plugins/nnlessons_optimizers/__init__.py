@@ -31,7 +31,7 @@ training  lr 0.01 for everyone, batch 32, 12 epochs
 Every state variable (`v`, `G`, `E`, `m`) starts at 0. These are the forms PyTorch
 implements; step 3 of the run re-implements each one by hand and checks it against
 `torch.optim` on the same batches (the largest difference is about 1e-7, float32
-rounding, while the weights move by 0.06 to 0.3 in those 25 steps).
+rounding, while the weights move by 0.06 to 0.33 in those 25 steps).
 
 ```
 SGD        w <- w - lr * g
@@ -84,10 +84,11 @@ would mean fitting the noise.
 1. **Rule check**: each hand-written rule matches `torch.optim`, `same? True`.
 2. **Results table**: final and best loss *on all 1000 points* after each step
    (not the noisy loss of one mini-batch), and the first step at which each
-   optimizer gets within `--threshold` (0.02, twice the floor). With seed 0:
-   RMSprop and Adam get there in about 50-60 steps (under two epochs), Momentum
-   after about 300, SGD and AdaGrad not within 12 epochs. Plain SGD with lr 0.01 is
-   not broken, only slow: try `--lr 0.1`.
+   optimizer's loss is at most `--threshold` (0.02, about twice the floor). In a
+   default run with seed 0, RMSprop and Adam get there in 50-60 steps (under two
+   epochs), Momentum after about 300, SGD and AdaGrad not within 12 epochs.
+   Plain SGD is not broken, only slow at lr 0.01: with `--optimizers sgd --lr 0.1`
+   it gets there after about 150 steps.
 3. **Repeats table**: the whole race again with new initial weights and batch
    order. It shows how much of a ranking is luck; use `--repeats 10` for more.
 4. **loss_curves.png**: left, each optimizer's mini-batch loss (faint) and its moving
@@ -132,9 +133,9 @@ would mean fitting the noise.
   lesson is right, the evidence is not: measured on all the data, RMSprop's final
   loss jumps around (best 0.0110 but final 0.0234 with seed 0), and over the
   repeats Adam ends lower than RMSprop in most races (2 of 3 with seed 0).
-- Their `DataLoader(..., num_workers=2)` starts two worker processes to hand out
-  slices of a tensor already in memory; that only slows things down. The lesson
-  indexes the tensors directly.
+- Their `DataLoader(..., num_workers=2)` starts two worker processes just to hand
+  out slices of a tensor that is already in memory (the dataset-dataloader lesson
+  measures what workers cost). This lesson indexes the tensors directly.
 """
 
 from __future__ import annotations

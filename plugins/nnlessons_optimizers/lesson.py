@@ -162,7 +162,7 @@ def show_repeats(ctx: RunContext, names: tuple[str, ...], settings: Settings, x:
                                "repeat_wins": {n: s["wins"] for n, s in summary.items()}}
     if "adam" in names and "rmsprop" in names:
         fraction = fraction_lower(finals, "adam", "rmsprop")
-        ctx.console.print(f"Adam ended lower than RMSprop in {fraction:.0%} of the {len(finals)} races.")
+        ctx.console.print(f"Adam ended lower than RMSprop in {fraction:.0%} of the races ({len(finals)} in all).")
         metrics["adam_beats_rmsprop_fraction"] = fraction
     return metrics
 

@@ -37,7 +37,8 @@ def plot_loss_curves(
         batch_axis.plot(steps, smooth(raw, smoothing), color=colour(name), linewidth=1.8, label=text)
         full_axis.plot(steps, full_loss[:, column].tolist(), color=colour(name), linewidth=1.8, label=text)
     for axis in (batch_axis, full_axis):
-        axis.axhline(noise_floor, color="black", linestyle="--", linewidth=1, label=f"noise floor {noise_floor:.4f}")
+        if noise_floor > 0:  # a log axis cannot show 0 (--noise 0)
+            axis.axhline(noise_floor, color="black", linestyle="--", linewidth=1, label=f"noise floor {noise_floor:.4f}")
         axis.axhline(threshold, color="grey", linestyle=":", linewidth=1, label=f"threshold {threshold:g}")
         axis.set_yscale("log")
         axis.set_xlabel(f"step ({steps_per_epoch} steps = 1 epoch)")
