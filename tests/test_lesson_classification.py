@@ -119,8 +119,9 @@ def test_the_comparison_can_fail() -> None:
     logits, labels = random_logits(200, 2, seed=3), torch.randint(0, 2, (200,), generator=generator(4))
     wrong = Pair("CE = BCE(sigmoid(z1))", F.cross_entropy(logits, labels),
                  F.binary_cross_entropy(torch.sigmoid(logits[:, 1]), labels.float()))
-    assert wrong.max_abs_diff > 1e-2
-    assert math.isnan(Pair("nan", torch.tensor([float("nan")]), torch.tensor([1.0])).max_abs_diff)
+    assert wrong.max_abs_diff > 1e-2 and not wrong.equal and wrong.row()[-1] == "False"
+    broken = Pair("nan", torch.tensor([float("nan")]), torch.tensor([1.0]))
+    assert math.isnan(broken.max_abs_diff) and not broken.equal  # a NaN side never passes as equal
 
 
 def test_cross_entropy_needs_int_indices_or_float_probabilities() -> None:

@@ -8,6 +8,13 @@ import torch
 from torch import Tensor, nn
 
 
+#: Largest difference still called "equal": float32 rounding; a real difference is orders of magnitude larger.
+EQUAL_TOLERANCE = 1e-5
+
+#: Table columns for `Pair.row()`.
+PAIR_COLUMNS = ("identity: left = right", "left", "right", "max |diff|", "equal?")
+
+
 @dataclass(frozen=True)
 class Pair:
     """Two ways to compute the same thing, and how far apart they came out."""
@@ -20,6 +27,15 @@ class Pair:
     def max_abs_diff(self) -> float:
         """Largest |first - second|; NaN if either side has a NaN (so a broken side never looks equal)."""
         return (self.first - self.second).abs().max().item()
+
+    @property
+    def equal(self) -> bool:
+        """Equal up to float32 rounding (NaN is never equal)."""
+        return self.max_abs_diff <= EQUAL_TOLERANCE
+
+    def row(self) -> tuple[str, float, float, float, str]:
+        """A table row for two scalars: the identity, both values, the difference and the verdict."""
+        return (self.what, self.first.item(), self.second.item(), self.max_abs_diff, str(self.equal))
 
 
 def softmax_naive(logits: Tensor) -> Tensor:

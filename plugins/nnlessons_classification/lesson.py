@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-import math
 from pathlib import Path
 from typing import Any
 
@@ -14,26 +13,20 @@ from torch import Tensor, nn
 from nnlessons.run_context import RunContext
 from nnlessons_classification.data import expected_ideal_accuracy, ideal_boundary_accuracy, load_points_csv, make_two_clusters
 from nnlessons_classification.identities import (
-    Pair,
+    PAIR_COLUMNS,
     argmax_disagreements,
     binary_pairs,
     confident_mistake_losses,
     cross_entropy_pairs,
     one_hot_pair,
-    softmax_naive,
     softmax_pairs,
-    softmax_stable,
-    softmax_whole_array,
 )
 from nnlessons_classification.model import make_classifier
 from nnlessons_classification.plots import plot_decision_boundary, plot_training
 from nnlessons_classification.training import TrainingHistory, evaluate, train
+from nnlessons_classification.worked_examples import show_notes_example, show_softmax, show_softmax_rows
 
-EQUAL_TOLERANCE = 1e-5  # float32 rounding; a real difference is orders of magnitude larger
-SMALL_LOGITS = (2.0, 1.0, 0.1)  # a three-class example for softmax
-BATCH_LOGITS = ((2.0, 1.0, 0.1), (0.5, 0.5, 3.0))  # two rows, for the sum-over-what question
 CONFIDENT_LOGIT = 20.0  # sigmoid(20) rounds to exactly 1.0 in float32
-NOTES_LOGITS, NOTES_LABEL = (0.2, 0.1, -0.1), 0  # the cross-entropy example of the notes
 TEST_SEED_OFFSET = 1
 NET_SEED_OFFSET = 2
 
@@ -60,83 +53,6 @@ def show_data(ctx: RunContext, x: Tensor, y: Tensor, description: str) -> None:
                      members.std(dim=0, correction=0).mean().item()))
     ctx.table(f"Training points: {description}", ["class", "points", "mean x1", "mean x2", "spread: std of x1, x2 (avg)"], rows,
               caption="Labels are class indices 0 and 1 (int64), the target CrossEntropyLoss expects.")
-
-
-def probabilities_row(name: str, probabilities: Tensor, reference: Tensor) -> tuple[Any, ...]:
-    """One table row: method, each probability, and max |difference| to torch.softmax."""
-    values = probabilities.squeeze(0).tolist()
-    return (name, *values, (probabilities - reference).abs().max().item())
-
-
-def show_softmax(ctx: RunContext) -> dict[str, float]:
-    """Softmax three ways on small logits, then on the same logits shifted up, where exp overflows."""
-    ctx.heading("2. Softmax by hand: exp / sum, and the max-subtracted form")
-    results: dict[str, float] = {}
-    for title, logits in (
-        ("small logits", torch.tensor([SMALL_LOGITS], device=ctx.device)),  # (1, 3)
-        (f"the same logits + {ctx.params.shift:g}", torch.tensor([SMALL_LOGITS], device=ctx.device) + ctx.params.shift),
-    ):
-        reference = torch.softmax(logits, dim=1)  # (1, 3)
-        naive, stable = softmax_naive(logits), softmax_stable(logits)
-        ctx.table(
-            f"softmax of {[round(v, 4) for v in logits.squeeze(0).tolist()]} ({title})",
-            ["method", "p0", "p1", "p2", "max |diff| to torch"],
-            [probabilities_row("exp(z) / sum exp(z)", naive, reference),
-             probabilities_row("exp(z - max) / sum exp(z - max)", stable, reference),
-             probabilities_row("torch.softmax", reference, reference)],
-        )
-        key = "small" if not results else "shifted"
-        results[f"naive_{key}_nan_count"] = int(naive.isnan().sum().item())
-        if not naive.isnan().any():  # NaN is not valid JSON: the count above says it all
-            results[f"naive_{key}_max_abs_diff"] = (naive - reference).abs().max().item()
-        results[f"stable_{key}_max_abs_diff"] = (stable - reference).abs().max().item()
-    shift_invariance = (softmax_stable(torch.tensor([SMALL_LOGITS], device=ctx.device) + ctx.params.shift)
-                        - torch.softmax(torch.tensor([SMALL_LOGITS], device=ctx.device), dim=1)).abs().max().item()
-    results["shift_invariance_max_abs_diff"] = shift_invariance
-    overflow_at = math.log(torch.finfo(torch.float32).max)
-    ctx.console.print(
-        f"float32 exp(z) overflows to inf once z > {overflow_at:.2f}; inf / inf = nan. "
-        f"softmax(z + c) = softmax(z): max |diff| between the shifted and unshifted probabilities {shift_invariance:.3g}."
-    )
-    results["float32_exp_overflow_above"] = overflow_at
-    return results
-
-
-def show_softmax_rows(ctx: RunContext) -> float:
-    """On a batch, softmax must sum over each row, not over the whole array; return the worst row-sum error."""
-    logits = torch.tensor(BATCH_LOGITS, device=ctx.device)  # (2, 3): 2 samples, 3 classes
-    rows = []
-    for name, probabilities in (("exp(z) / exp(z).sum()  (the notes)", softmax_whole_array(logits)),
-                                ("per row: exp(z - max) / row sum", softmax_stable(logits)),
-                                ("torch.softmax(z, dim=1)", torch.softmax(logits, dim=1))):
-        rows.append((name, *probabilities.sum(dim=1).tolist()))  # (2,) row sums
-    ctx.table("Row sums of softmax on a batch of 2 rows", ["method", "sum of row 1", "sum of row 2"], rows,
-              caption="A sum over the whole array mixes the samples: each row must sum to 1 on its own.")
-    return (softmax_whole_array(logits).sum(dim=1) - 1).abs().max().item()
-
-
-def pair_rows(pairs: list[Pair]) -> list[tuple[Any, ...]]:
-    """Table rows for scalar pairs: the identity, both values, their difference and the verdict."""
-    return [(p.what, p.first.item(), p.second.item(), p.max_abs_diff, str(p.max_abs_diff <= EQUAL_TOLERANCE)) for p in pairs]
-
-
-PAIR_COLUMNS = ["identity: left = right", "left", "right", "max |diff|", "equal?"]
-
-
-def show_notes_example(ctx: RunContext) -> dict[str, float]:
-    """The notes' cross-entropy example, z = [0.2, 0.1, -0.1] with true class 0, four ways."""
-    ctx.heading("3. Cross-entropy on one example (the notes' numbers)")
-    logits = torch.tensor([NOTES_LOGITS], device=ctx.device)  # (1, 3)
-    labels = torch.tensor([NOTES_LABEL], device=ctx.device)  # (1,) int64
-    pairs = [*cross_entropy_pairs(logits, labels), one_hot_pair(logits, labels)]
-    ctx.table(f"logits {list(NOTES_LOGITS)}, true class {NOTES_LABEL}", PAIR_COLUMNS, pair_rows(pairs),
-              caption="loss = -log softmax(z)_y = log(sum exp z) - z_y; one-hot float targets give the same loss.")
-    return {
-        "notes_example_ce": pairs[0].first.item(),
-        "notes_example_ce_vs_logsoftmax_nll_max_abs_diff": pairs[0].max_abs_diff,
-        "notes_example_ce_vs_hand_max_abs_diff": pairs[1].max_abs_diff,
-        "notes_example_index_vs_one_hot_max_abs_diff": pairs[2].max_abs_diff,
-    }
 
 
 def run_training(ctx: RunContext, model: nn.Module, x: Tensor, y: Tensor) -> TrainingHistory:
@@ -176,10 +92,10 @@ def show_identities(ctx: RunContext, logits: Tensor, y: Tensor) -> dict[str, flo
     ctx.table(
         f"softmax of all {len(y)} rows of logits",
         ["identity", "max |diff|", "equal?"],
-        [(p.what, p.max_abs_diff, str(p.max_abs_diff <= EQUAL_TOLERANCE)) for p in softmax_checks],
+        [(p.what, p.max_abs_diff, str(p.equal)) for p in softmax_checks],
     )
     loss_pairs = [*cross_entropy_pairs(logits, y), one_hot_pair(logits, y), *binary_pairs(logits, y)]
-    ctx.table("Losses computed two ways", PAIR_COLUMNS, pair_rows(loss_pairs),
+    ctx.table("Losses computed two ways", PAIR_COLUMNS, [p.row() for p in loss_pairs],
               caption="Binary: softmax((z0, z1))_1 = sigmoid(z1 - z0), so one logit with BCE is the same model as two with CE.")
     mistake = confident_mistake_losses(CONFIDENT_LOGIT, logits.device)
     ctx.table(f"One confident mistake: a single logit d = {CONFIDENT_LOGIT:g}, label 0", ["computed as", "loss"],

@@ -15,7 +15,7 @@ from nnlessons_optimizers.catalogue import Settings, label, parse_names
 from nnlessons_optimizers.data import batch_orders, batches_of, make_parabola, noise_floor, steps_per_epoch
 from nnlessons_optimizers.model import identical_copies, make_net, max_weight_difference
 from nnlessons_optimizers.plots import plot_fits, plot_loss_curves
-from nnlessons_optimizers.rules import ALTERNATIVE_FORMS, RULE_SUMMARIES, RuleCheck, compare_with_torch
+from nnlessons_optimizers.rules import RULE_SUMMARIES, rule_checks, rule_label
 from nnlessons_optimizers.training import RaceResult, race
 
 RULE_CHECK_STEPS = 25
@@ -67,17 +67,6 @@ def show_shared_start(ctx: RunContext, start: nn.Module, x: Tensor, names: tuple
     return difference
 
 
-def rule_checks(
-    names: tuple[str, ...], start: nn.Module, settings: Settings, x: Tensor, y: Tensor, batches: tuple[Tensor, ...]
-) -> dict[str, RuleCheck]:
-    """Each chosen optimizer's hand rule vs torch.optim, plus the alternative forms of chosen optimizers."""
-    checks = {name: compare_with_torch(name, start, settings, x, y, batches) for name in names}
-    for form, (name, rule) in ALTERNATIVE_FORMS.items():
-        if name in names:
-            checks[form] = compare_with_torch(name, start, settings, x, y, batches, rule=rule)
-    return checks
-
-
 def show_rule_check(
     ctx: RunContext, names: tuple[str, ...], start: nn.Module, settings: Settings, x: Tensor, y: Tensor, first_order: Tensor
 ) -> dict[str, float]:
@@ -97,13 +86,6 @@ def show_rule_check(
         caption=f"'same?' means the difference is at most {RULE_TOLERANCE:g} (float32 rounding) while the weights moved far more.",
     )
     return {key: c.max_abs_diff for key, c in checks.items()}
-
-
-def rule_label(key: str, settings: Settings) -> str:
-    """An optimizer's label, or '<label>, textbook form' for an alternative form."""
-    if key in ALTERNATIVE_FORMS:
-        return f"{label(ALTERNATIVE_FORMS[key][0], settings)}, textbook form"
-    return label(key, settings)
 
 
 def run_race(ctx: RunContext, names: tuple[str, ...], start: nn.Module, settings: Settings, x: Tensor, y: Tensor, orders: Tensor) -> RaceResult:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from nnlessons_optimizers.catalogue import ADAGRAD_EPS, ADAM_EPS, RMSPROP_EPS, Settings, make_torch_optimizer
+from nnlessons_optimizers.catalogue import ADAGRAD_EPS, ADAM_EPS, RMSPROP_EPS, Settings, label, make_torch_optimizer
 from nnlessons_optimizers.model import identical_copies, max_weight_difference
 
 Rule = Callable[[Tensor, dict[str, Tensor], int, Settings], Tensor]
@@ -133,3 +133,21 @@ def compare_with_torch(
         max_abs_diff=max_weight_difference([with_torch, by_hand]),
         max_weight_change=max_weight_difference([start, with_torch]),
     )
+
+
+def rule_checks(
+    names: tuple[str, ...], start: nn.Module, settings: Settings, x: Tensor, y: Tensor, batches: tuple[Tensor, ...]
+) -> dict[str, RuleCheck]:
+    """Each chosen optimizer's hand rule vs torch.optim, plus the alternative forms of chosen optimizers."""
+    checks = {name: compare_with_torch(name, start, settings, x, y, batches) for name in names}
+    for form, (name, rule) in ALTERNATIVE_FORMS.items():
+        if name in names:
+            checks[form] = compare_with_torch(name, start, settings, x, y, batches, rule=rule)
+    return checks
+
+
+def rule_label(key: str, settings: Settings) -> str:
+    """An optimizer's label, or '<label>, textbook form' for an alternative form."""
+    if key in ALTERNATIVE_FORMS:
+        return f"{label(ALTERNATIVE_FORMS[key][0], settings)}, textbook form"
+    return label(key, settings)
