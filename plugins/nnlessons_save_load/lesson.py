@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import torch
 from rich.markup import escape
 from torch import nn
 
+from nnlessons import LessonInputError
 from nnlessons.run_context import RunContext
 from nnlessons_save_load import pickle_risk, storage
 from nnlessons_save_load.data import make_curve, true_curve_loss
@@ -62,9 +64,11 @@ def run(ctx: RunContext) -> dict[str, Any]:
 def show_training(ctx: RunContext, x: torch.Tensor, y: torch.Tensor) -> tuple[RegressionNet, list[float], dict[str, Any]]:
     """Train the 1 -> hidden -> 1 net with full-batch SGD; compare its loss and height with the best curve."""
     ctx.heading("1. Train the 1 -> 10 -> 1 net on y = x^2 + noise")
+    torch.manual_seed(ctx.seed)  # the starting weights come from the run's seed, whatever ran before
     model = RegressionNet(ctx.params.hidden).to(ctx.device)
     with ctx.progress(ctx.params.steps, "SGD steps") as bar:
         losses = train(model, x, y, ctx.params.steps, ctx.params.lr, after_step=lambda loss: bar.advance(loss=loss))
+    check_converged(losses, ctx.params.lr)
     fit = predict(model, x)  # (N, 1)
     offset = (fit - x.pow(2)).mean().item()
     floor = true_curve_loss(x, y, ctx.params.noise)
@@ -77,6 +81,13 @@ def show_training(ctx: RunContext, x: torch.Tensor, y: torch.Tensor) -> tuple[Re
         ("mean of the noise, noise / 2", ctx.params.noise / 2),
     ], caption="The noise is uniform in [0, noise): the fit learns x^2 plus the noise's mean, not x^2.")
     return model, losses, {"final_loss": losses[-1], "best_curve_loss": floor, "fit_height_above_x_squared": offset}
+
+
+def check_converged(losses: list[float], lr: float) -> None:
+    """A loss of nan or inf means the learning rate threw the weights away; say so instead of saving garbage."""
+    if not math.isfinite(losses[-1]):
+        raise LessonInputError(f"Training diverged with --lr {lr:g} (the loss became {losses[-1]}); "
+                               "use a smaller learning rate such as the default 0.5.")
 
 
 # ---- 2. two ways of writing the net -----------------------------------------------------------
@@ -132,7 +143,7 @@ def show_saving(ctx: RunContext, model: RegressionNet) -> tuple[Path, Path, dict
     for f in files:
         named = ", ".join(f.globals_needed) or "no classes, only tensors and plain containers"
         ctx.console.print(f"{f.path.name} names: {escape(named)}")
-    sizes = storage.size_overhead(SIZE_WIDTHS)
+    sizes = storage.size_overhead(SIZE_WIDTHS, ctx.device)
     ctx.table("Where the bytes go: untrained nets of two widths", ["hidden", "parameters", "whole model", "state_dict", "difference"],
               [(h, p, whole, state, whole - state) for h, p, whole, state in sizes],
               caption="The whole-model file costs the same extra bytes at both widths (the pickled module "

@@ -84,12 +84,12 @@ def shares_storage(a: nn.Module, b: nn.Module) -> int:
     return sum(p.data_ptr() in pointers for p in b.parameters())
 
 
-def size_overhead(hidden_sizes: list[int]) -> list[tuple[int, int, int, int]]:
+def size_overhead(hidden_sizes: list[int], device: torch.device) -> list[tuple[int, int, int, int]]:
     """(hidden, parameters, whole-model bytes, state_dict bytes) for untrained nets of several widths."""
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         for hidden in hidden_sizes:
-            model = RegressionNet(hidden)
+            model = RegressionNet(hidden).to(device)
             whole = save_whole_model(model, Path(folder) / "whole.pt").stat().st_size
             state = save_state_dict(model, Path(folder) / "state.pt").stat().st_size
             rows.append((hidden, parameter_count(model), whole, state))
