@@ -49,8 +49,8 @@ def run(ctx: RunContext) -> dict[str, Any]:
         whole_path, state_path, saved = show_saving(ctx, model)
         fits, loaded = show_loading(ctx, model, x, whole_path, state_path)
         fresh = show_fresh_process(ctx, model, x, whole_path, state_path)
-        metrics.update(saved, **loaded, **fresh)
-        metrics.update(show_pickle_risk(ctx))
+        for step_metrics in (saved, loaded, fresh, show_pickle_risk(ctx)):
+            metrics.update(step_metrics)
         metrics["max_abs_diff_restored"] = max([*loaded["restored_max_abs_diff"].values(),
                                                 *fresh["fresh_process_max_abs_diff"].values()])
         fig = fits_figure(x, y, fits, ctx.params.noise, metrics["max_abs_diff_restored"], losses, metrics["best_curve_loss"])
@@ -63,7 +63,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
 
 def show_training(ctx: RunContext, x: torch.Tensor, y: torch.Tensor) -> tuple[RegressionNet, list[float], dict[str, Any]]:
     """Train the 1 -> hidden -> 1 net with full-batch SGD; compare its loss and height with the best curve."""
-    ctx.heading("1. Train the 1 -> 10 -> 1 net on y = x^2 + noise")
+    ctx.heading(f"1. Train the 1 -> {ctx.params.hidden} -> 1 net on y = x^2 + noise")
     torch.manual_seed(ctx.seed)  # the starting weights come from the run's seed, whatever ran before
     model = RegressionNet(ctx.params.hidden).to(ctx.device)
     with ctx.progress(ctx.params.steps, "SGD steps") as bar:
@@ -118,7 +118,7 @@ def show_two_ways(ctx: RunContext, model: RegressionNet, x: torch.Tensor) -> dic
 
 
 def load_by_name(source: nn.Module, target: nn.Module) -> str:
-    """Try loading one net's state_dict into the other; return 'loaded' or the error's first line."""
+    """Try loading one net's state_dict into the other; return 'loaded' or the first two lines of the error."""
     try:
         target.load_state_dict(source.state_dict())
     except RuntimeError as exc:
@@ -175,7 +175,7 @@ def show_loading(ctx: RunContext, model: RegressionNet, x: torch.Tensor, whole_p
     ctx.console.print(f"  [red]{escape(refusal)}[/]")
     ctx.table("Restoring into fresh objects", ["way", "weights_only", "max |diff| vs original"], [
         (f"{WHOLE_FILE}, trusted opt-in", "False", diffs["whole_model_weights_only_false"]),
-        (f"{WHOLE_FILE}, its 2 classes allowlisted", "True", diffs["whole_model_allowlisted"]),
+        (f"{WHOLE_FILE}, RegressionNet and nn.Linear allowlisted", "True", diffs["whole_model_allowlisted"]),
         (f"{STATE_FILE} into a new RegressionNet()", "True", diffs["state_dict_weights_only_true"]),
     ], caption="Predictions on all points. Each way builds a new object; "
                f"parameters sharing memory with the original: {shared}.")
