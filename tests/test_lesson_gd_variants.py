@@ -131,6 +131,9 @@ def test_default_run_metrics_and_plots(run_lesson):
     assert bug["least_squares_w_perturbed"] == pytest.approx(31 / 14)
     assert bug["correct_final_w_perturbed"] == pytest.approx(31 / 14, abs=1e-9)
     assert bug["buggy_final_w_clean"] == pytest.approx(2.0, abs=0.01)
+    # only sample 1 counts: |w - 2| shrinks by 1 - 2 * 0.1 * 1/3 = 0.933 per epoch, not by 0.067
+    assert 2.0 - bug["buggy_final_w_clean"] == pytest.approx((1 - 2 * 0.1 / 3) ** 100, rel=1e-9)
+    assert bug["buggy_final_w_clean"] == pytest.approx(1.99899, abs=1e-5)
     assert bug["buggy_final_w_perturbed"] == pytest.approx(bug["buggy_final_w_clean"])  # blind to the third sample
     assert bug["true_start_loss"] == pytest.approx(14 / 3)
     assert bug["reported_start_loss"] == pytest.approx(1 / 3)

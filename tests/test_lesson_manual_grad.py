@@ -16,11 +16,19 @@ from nnlessons.cli import cli
 from nnlessons_manual_grad.by_hand import HandNet, forward, init_hand_net, mse, train_by_hand, update_outside_no_grad
 from nnlessons_manual_grad.features import FEATURE_NAMES, Standardiser, prepare
 from nnlessons_manual_grad.gradient_check import autograd_gradients, backprop_by_hand, check_gradients, finite_differences
-from nnlessons_manual_grad.lesson import checkpoints, largest_entry
+from nnlessons_manual_grad.lesson import checkpoints, largest_entry, one_cpu_thread
+from nnlessons_manual_grad.short_way import build_sequential, train_with_adam
 from nnlessons_manual_grad.weather import COLUMNS, generate_weather, generator_rule, read_weather_csv
 from nnlessons_manual_grad.zeroing import compare_zeroing
 
 CPU = torch.device("cpu")
+
+
+@pytest.fixture(autouse=True, scope="module")
+def tiny_tensors_on_one_thread():
+    """As in the lesson: these matrices are too small to gain from a second thread (restored afterwards)."""
+    with one_cpu_thread():
+        yield
 
 
 def small_net(n_features: int = 14, hidden: int = 6, seed: int = 0, dtype: torch.dtype = torch.float64) -> HandNet:
@@ -252,3 +260,15 @@ def test_csv_with_wrong_columns_exits_with_code_2(tmp_path):
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "lacks the column(s) actual" in result.output and "it needs year, month, day" in result.output
+
+
+def test_adam_at_the_notes_lr_is_still_far_off_after_30_epochs():
+    data = prepare(generate_weather(348, torch.Generator().manual_seed(0)), 0.2, torch.Generator().manual_seed(1), CPU)
+    held_out_after_30 = {}
+    for lr in (0.001, 0.003):
+        torch.manual_seed(0)
+        model = build_sequential(14, 128)
+        history = train_with_adam(model, data.x_train, data.y_train, data.x_holdout, data.y_holdout, 30, lr, 16,
+                                  torch.Generator().manual_seed(0))
+        held_out_after_30[lr] = history.holdout[-1]
+    assert held_out_after_30[0.001] > 3 * held_out_after_30[0.003]

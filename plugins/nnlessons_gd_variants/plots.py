@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from matplotlib.figure import Figure
 
 from nnlessons_gd_variants.descent import Descent
@@ -9,13 +11,15 @@ from nnlessons_gd_variants.early_return_bug import BuggyRun
 
 #: Losses below this are float round-off; the log axes stop here.
 LOSS_FLOOR = 1e-20
+#: Losses above this (a diverging run) are left off the plot.
+LOSS_CEILING = 1e30
 
 COLOURS = {"batch": "tab:blue", "sgd": "tab:orange", "minibatch": "tab:green"}
 
 
 def floored(values: list[float]) -> list[float]:
-    """Keep exact zeros (w hit 2 exactly) visible on a log axis."""
-    return [max(v, LOSS_FLOOR) for v in values]
+    """Keep exact zeros (w hit 2 exactly) visible on a log axis; drop overflowing values (NaN leaves a gap)."""
+    return [max(v, LOSS_FLOOR) if v <= LOSS_CEILING else math.nan for v in values]
 
 
 def loss_curves_figure(runs: dict[str, Descent], labels: dict[str, str]) -> Figure:

@@ -84,14 +84,18 @@ def train_hand_net(ctx: RunContext, start: HandNet, data: TemperatureData, zero_
     reported = set(checkpoints(iterations))
     holdout_losses: dict[int, float] = {}
 
-    def after_forward(iteration: int, loss: float) -> None:
-        if iteration in reported:
-            holdout_losses[iteration] = hand_mse(net, data.x_holdout, data.y_holdout)
-        bar.advance(loss=loss)
-
     with ctx.progress(iterations, label) as bar:
+
+        def after_forward(iteration: int, loss: float) -> None:
+            if iteration in reported:
+                holdout_losses[iteration] = hand_mse(net, data.x_holdout, data.y_holdout)
+            bar.advance(loss=loss)
+
         losses = train_by_hand(net, data.x_train, data.y_train, iterations, ctx.params.lr, zero_grad, after_forward)
         bar.advance(iterations - len(losses))  # a diverged run stops early
+    if len(losses) < iterations:
+        ctx.console.print(f"[yellow]{label}: the loss stopped being a finite number at iteration {len(losses) - 1} "
+                          f"(lr {ctx.params.lr:g} is too large here); training stopped.")
     return HandRun(net, losses, holdout_losses)
 
 
@@ -112,7 +116,7 @@ def show_hand_losses(ctx: RunContext, run: HandRun) -> None:
     ctx.table(
         f"By hand: {total} full-batch iterations, lr {ctx.params.lr:g}",
         ["iteration", "train MSE (°F²)", "train RMSE (°F)", "held-out MSE"],
-        [(i, run.losses[i], run.losses[i] ** 0.5, run.holdout_losses[i]) for i in checkpoints(total)],
+        [(i, run.losses[i], run.losses[i] ** 0.5, run.holdout_losses[i]) for i in checkpoints(total) if i < len(run.losses)],
         caption="each row: the loss of that iteration's forward pass, before its update",
     )
 
@@ -145,8 +149,10 @@ def show_two_steps(ctx: RunContext, steps: TwoSteps) -> None:
 
 
 def show_zeroing_race(ctx: RunContext, zeroed: list[float], never_zeroed: list[float]) -> None:
-    rows = [(i, zeroed[i], never_zeroed[i] if i < len(never_zeroed) else "stopped (not finite)")
-            for i in checkpoints(ctx.params.iterations)]
+    def at(losses: list[float], i: int) -> float | str:
+        return losses[i] if i < len(losses) else "stopped (not finite)"
+
+    rows = [(i, at(zeroed, i), at(never_zeroed, i)) for i in checkpoints(ctx.params.iterations)]
     ctx.table("Training loss with and without zeroing", ["iteration", "zeroed", "never zeroed"], rows,
               caption="never zeroed: each update uses the sum of every gradient so far")
 
@@ -239,14 +245,14 @@ def compare_models(ctx: RunContext, data: TemperatureData, net: HandNet, model: 
 
 
 def save_plots(ctx: RunContext, data: TemperatureData, hand: HandRun, model: nn.Module,
-               never_zeroed: list[float], history: AdamHistory) -> None:
+               never_zeroed: list[float], history: AdamHistory, noise_floor: float | None) -> None:
     with torch.no_grad():
         by_hand = forward(hand.net, data.x)[:, 0].tolist()  # (N,)
         by_adam = model(data.x)[:, 0].tolist()  # (N,)
     ctx.save_figure(predictions_figure(data.dates, data.y[:, 0].tolist(), by_hand, by_adam, data.holdout.tolist(),
                                        adam_label(ctx)), "predictions.png")
-    ctx.save_figure(loss_curves_figure(hand.losses, hand.holdout_losses, never_zeroed, history, adam_label(ctx)),
-                    "loss_curves.png")
+    ctx.save_figure(loss_curves_figure(hand.losses, hand.holdout_losses, never_zeroed, history, adam_label(ctx),
+                                       noise_floor), "loss_curves.png")
 
 
 # ---- 7. the broadcasting pitfall ------------------------------------------------------------
@@ -323,7 +329,7 @@ def run_steps(ctx: RunContext) -> dict[str, Any]:
     ctx.heading("6. Compared")
     rule = None if ctx.params.csv else generator_rule(table).to(device=ctx.device, dtype=torch.float32)  # (N,)
     comparison = compare_models(ctx, data, by_hand.net, model, rule)
-    save_plots(ctx, data, by_hand, model, never_zeroed, history)
+    save_plots(ctx, data, by_hand, model, never_zeroed, history, comparison.get("holdout_mse_generator_rule"))
 
     ctx.heading("7. Pitfall: a label vector that broadcasts")
     pitfall = broadcasting_pitfall(ctx, by_hand.net, data)
@@ -334,11 +340,11 @@ def run_steps(ctx: RunContext) -> dict[str, Any]:
         "n_train": len(data.x_train),
         "n_holdout": len(data.x_holdout),
         "n_features": data.x.shape[1],
-        "loss_by_hand": {str(i): by_hand.losses[i] for i in checkpoints(ctx.params.iterations)},
+        "loss_by_hand": {str(i): by_hand.losses[i] for i in checkpoints(ctx.params.iterations) if i < len(by_hand.losses)},
         "update_outside_no_grad_raises": int(refusal is not None),
         "accumulation_max_abs_diff": steps.accumulation_error(),
         "never_zeroed_iterations_finite": len(finite_never_zeroed),
-        "never_zeroed_best_loss": min(finite_never_zeroed),
+        "never_zeroed_best_loss": min(finite_never_zeroed, default=math.nan),
         **grad_metrics,
         **comparison,
         **pitfall,

@@ -42,6 +42,7 @@ def loss_curves_figure(
     never_zeroed: list[float],
     adam: AdamHistory,
     adam_label: str,
+    noise_floor: float | None = None,
 ) -> Figure:
     """Left: the hand-written loop with and without zeroing. Right: Adam per epoch against the hand result."""
     fig = Figure(figsize=(12, 4.4))
@@ -59,6 +60,8 @@ def loss_curves_figure(
     short_way.plot(epochs, adam.holdout, color="tab:red", linestyle="--", label=f"{adam_label}: held-out days")
     hand_end = zeroed_holdout[max(zeroed_holdout)]
     short_way.axhline(hand_end, color="tab:blue", linestyle="--", label="by hand, last iteration: held-out days")
+    if noise_floor is not None:
+        short_way.axhline(noise_floor, color="grey", linestyle=":", label="noise floor: the generator's rule, held-out days")
     short_way.set_title("The short way: Adam on mini-batches")
     short_way.set_xlabel("epoch")
     for ax in (by_hand, short_way):
