@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import platform
 import random
 import shlex
@@ -102,6 +103,8 @@ def reproduce_command(request: RunRequest, info: LessonInfo, params: dict[str, A
     parts = ["nnlessons", "run", info.id, "--seed", str(request.seed), "--device", device]
     for option in info.options:
         value = params[option.name]
+        if value is None:
+            continue  # "not given" (e.g. no --csv): leaving the flag out reproduces it
         if option.type is bool:
             parts.append(option.flag if value else "--no-" + option.flag[2:])
         else:
@@ -202,11 +205,28 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _finite(value: Any) -> Any:
+    """NaN and infinity are not JSON: write them as null so run.json stays valid JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def record_json(record: dict[str, Any]) -> str:
+    """The run record as strict JSON text (numpy/torch scalars as numbers, NaN as null)."""
+    plain = json.loads(json.dumps(record, default=_jsonable))
+    return json.dumps(_finite(plain), indent=2, allow_nan=False) + "\n"
+
+
 def _write_record(out_dir: Path, record: dict[str, Any]) -> Path:
     path = out_dir / RUN_RECORD
-    path.write_text(json.dumps(record, indent=2, default=_jsonable) + "\n")
+    path.write_text(record_json(record))
     return path
 
 
 def print_json(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, indent=2, default=_jsonable) + "\n")
+    sys.stdout.write(record_json(record))

@@ -27,6 +27,7 @@ class CountingLesson:
                 Option("mode", str, "sum", "How to combine.", choices=("sum", "mean")),
                 Option("plot", bool, True, "Save a plot."),
                 Option("label", Path, Path("x.csv"), "A path option.", envvar="COUNTING_LABEL"),
+                Option("csv", Path, None, "An optional file; not given by default."),
             ),
         )
 
@@ -46,7 +47,8 @@ class CountingLesson:
         with ctx.progress(ctx.params.steps, "steps") as bar:
             for _ in range(ctx.params.steps):
                 bar.advance(loss=float(total))
-        return {"total": float(total), "steps": ctx.params.steps, "quick": ctx.quick, "label": str(ctx.params.label)}
+        return {"total": float(total), "steps": ctx.params.steps, "quick": ctx.quick, "label": str(ctx.params.label),
+                "undefined": float("nan"), "per_step": {"first": values[0]}}
 
 
 class FailingLesson:

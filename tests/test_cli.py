@@ -61,7 +61,7 @@ def test_list_json(invoke):
     assert counting["title"] == "Counting"
     assert counting["concepts"] == ["seeds"]
     assert counting["cpu_seconds"] == 1 and counting["needs_download"] is False
-    assert [o["flag"] for o in counting["options"]] == ["--steps", "--scale", "--mode", "--plot", "--label"]
+    assert [o["flag"] for o in counting["options"]] == ["--steps", "--scale", "--mode", "--plot", "--label", "--csv"]
     assert lessons["no-run"]["broken"] is True
 
 
@@ -81,14 +81,17 @@ def test_run_writes_record_with_everything_needed_to_reproduce(invoke, tmp_path)
     record = run_json(invoke, tmp_path, "--steps", "4", "--seed", "7")
     assert record["lesson"] == "counting" and record["status"] == "ok"
     assert record["seed"] == 7 and record["device"] == "cpu"
-    assert record["params"] == {"steps": 4, "scale": 1.0, "mode": "sum", "plot": True, "label": "x.csv"}
+    assert record["params"] == {"steps": 4, "scale": 1.0, "mode": "sum", "plot": True, "label": "x.csv", "csv": None}
     assert record["metrics"]["steps"] == 4
+    assert record["metrics"]["undefined"] is None  # NaN is not JSON: written as null
+    assert isinstance(record["metrics"]["per_step"]["first"], float)  # a tensor scalar became a number
     assert record["versions"]["nnlessons"] == __version__ and record["versions"]["torch"]
     assert record["duration_seconds"] >= 0
     out = tmp_path / "out"
     assert record["artifacts"] == [str((out / "values.png").resolve())]
     assert (out / "values.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads((out / "run.json").read_text()) == record
+    assert "NaN" not in (out / "run.json").read_text()
     assert record["command"] == ("nnlessons run counting --seed 7 --device cpu --steps 4 --scale 1.0 "
                                  "--mode sum --plot --label x.csv")
 

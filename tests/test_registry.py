@@ -21,7 +21,7 @@ def test_valid_plugin_is_registered_with_its_info():
     lesson = registry.get("counting")
     assert not lesson.broken
     assert lesson.info.title == "Counting"
-    assert [o.name for o in lesson.info.options] == ["steps", "scale", "mode", "plot", "label"]
+    assert [o.name for o in lesson.info.options] == ["steps", "scale", "mode", "plot", "label", "csv"]
 
 
 @pytest.mark.parametrize(
