@@ -143,7 +143,7 @@ def explain(ctx: click.Context, lesson_id: str) -> None:
     console.print(Markdown(registry.explain_text(lesson)))
     console.print()
     console.print(options_table(lesson))
-    console.print(f"Common options: --device, --seed, --out, --quick, --json, --quiet.  Run it: nnlessons run {lesson.id}")
+    console.print(f"Common options: --device, --seed, --out, --quick, --json, --quiet, --threads.  Run it: nnlessons run {lesson.id}")
 
 
 def options_table(lesson: Lesson) -> Table:
@@ -201,6 +201,8 @@ COMMON_OPTIONS = [
     click.Option(["--seed"], type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed."),
     click.Option(["--out"], type=click.Path(path_type=Path), default=None,
                  help="Output folder (default: ./nnlessons-runs/ID-TIMESTAMP)."),
+    click.Option(["--threads"], type=click.IntRange(1, 1024), default=None,
+                 help="torch CPU threads (default: the lesson's choice, else torch's)."),
     click.Option(["--quick"], is_flag=True, help="The smallest run that still shows everything."),
     click.Option(["--json", "json_output"], is_flag=True, help="Print the run record as JSON on stdout; tables go to stderr."),
     click.Option(["--quiet"], is_flag=True, help="No progress bars."),
@@ -248,7 +250,7 @@ def run() -> None:
 
 
 def run_command(ctx: click.Context, lesson_id: str, *, device: str, seed: int, out: Path | None, quick: bool,
-                json_output: bool, quiet: bool, **lesson_values: Any) -> None:
+                json_output: bool, quiet: bool, threads: int | None, **lesson_values: Any) -> None:
     from nnlessons.runner import RunRequest, make_console, print_json, resolve_params, run_lesson
 
     registry = registry_of(ctx)
@@ -259,7 +261,7 @@ def run_command(ctx: click.Context, lesson_id: str, *, device: str, seed: int, o
     }
     request = RunRequest(
         lesson_id=lesson_id, device=device, seed=seed, out=out, quick=quick,
-        params=resolve_params(info, given, quick), quiet=quiet, json_output=json_output,
+        params=resolve_params(info, given, quick), quiet=quiet, json_output=json_output, threads=threads,
     )
     record = run_lesson(registry, request, make_console(json_output))
     if json_output:

@@ -74,6 +74,8 @@ class LessonInfo:
     :param needs_download: True if a first run downloads data.
     :param options: the lesson-specific options.
     :param order: position in the course (bundled lessons use 10, 20, ...).
+    :param cpu_threads: torch CPU threads for the run; tiny models run faster on 1
+        thread than on many. ``None`` keeps torch's default. ``--threads`` overrides it.
     """
 
     id: str
@@ -84,6 +86,7 @@ class LessonInfo:
     needs_download: bool = False
     options: tuple[Option, ...] = field(default_factory=tuple)
     order: int = 1000
+    cpu_threads: int | None = None
 
     def option(self, name: str) -> Option:
         """Return the option called `name` (KeyError if there is none)."""

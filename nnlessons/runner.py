@@ -39,6 +39,7 @@ class RunRequest:
     params: dict[str, Any] | None = None  # every lesson option, already resolved
     quiet: bool = False
     json_output: bool = False
+    threads: int | None = None  # torch CPU threads; None: the lesson's cpu_threads, else torch's default
 
 
 def resolve_params(info: LessonInfo, given: dict[str, Any], quick: bool) -> dict[str, Any]:
@@ -101,6 +102,8 @@ def _jsonable(value: Any) -> Any:
 
 def reproduce_command(request: RunRequest, info: LessonInfo, params: dict[str, Any], device: str) -> str:
     parts = ["nnlessons", "run", info.id, "--seed", str(request.seed), "--device", device]
+    if request.threads:
+        parts += ["--threads", str(request.threads)]
     for option in info.options:
         value = params[option.name]
         if value is None:
@@ -131,6 +134,21 @@ def run_lesson(registry: LessonRegistry, request: RunRequest, console: Console) 
     device = resolve_device(request.device)  # before the folder, so a bad device leaves no empty folder
     out_dir = prepare_out_dir(request.out or default_out_dir(info.id))
     seed_everything(request.seed)
+    threads_before = torch.get_num_threads()
+    threads = request.threads or info.cpu_threads
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        return _run_with_context(registry, lesson, request, params, device, out_dir, console)
+    finally:
+        torch.set_num_threads(threads_before)
+
+
+def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequest, params: dict[str, Any],
+                      device: Any, out_dir: Path, console: Console) -> dict[str, Any]:
+    import torch
+
+    info = lesson.info
     ctx = RunContext(
         lesson_id=info.id,
         device=device,
@@ -145,7 +163,8 @@ def run_lesson(registry: LessonRegistry, request: RunRequest, console: Console) 
     ctx.table(
         "Run settings",
         ["setting", "value"],
-        [("device", str(device)), ("seed", request.seed), ("quick", request.quick), ("output folder", display_path(out_dir))]
+        [("device", str(device)), ("seed", request.seed), ("CPU threads", torch.get_num_threads()),
+         ("quick", request.quick), ("output folder", display_path(out_dir))]
         + [(option.flag, params[option.name]) for option in info.options],
     )
 
@@ -157,6 +176,7 @@ def run_lesson(registry: LessonRegistry, request: RunRequest, console: Console) 
         "device": str(device),
         "device_requested": request.device,
         "quick": request.quick,
+        "threads": torch.get_num_threads(),
         "params": params,
         "metrics": {},
         "artifacts": [],

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from demo_plugins import BadInputLesson, CountingLesson, ExplainingLesson, FailingLesson, NoRunHook
-from nnlessons import __version__
+from nnlessons import __version__, hookimpl
 from nnlessons.cli import cli
 from nnlessons.registry import LessonRegistry
 
@@ -184,3 +184,33 @@ def test_default_output_folder_is_new_per_run(invoke, tmp_path, monkeypatch):
     folders = sorted(p.name for p in (tmp_path / "nnlessons-runs").iterdir())
     assert len(folders) == 2 and all(f.startswith("counting-") for f in folders)
     assert json.loads(first.stdout)["metrics"] == json.loads(second.stdout)["metrics"]
+
+
+def test_threads_option_is_applied_recorded_and_restored(invoke, tmp_path):
+    import torch
+
+    before = torch.get_num_threads()
+    record = run_json(invoke, tmp_path, "--threads", "1")
+    assert record["threads"] == 1
+    assert "--threads 1" in record["command"]
+    assert torch.get_num_threads() == before
+
+
+def test_lesson_can_choose_its_cpu_threads(tmp_path):
+    import dataclasses
+
+    import torch
+
+    class OneThread(CountingLesson):
+        @hookimpl
+        def nnlessons_lesson_info(self):
+            return dataclasses.replace(super().nnlessons_lesson_info(), id="one-thread", cpu_threads=1)
+
+    before = torch.get_num_threads()
+    registry = LessonRegistry()
+    registry.add("one-thread", OneThread())
+    result = CliRunner().invoke(cli, ["run", "one-thread", "--device", "cpu", "--json", "--out", str(tmp_path / "o")],
+                                obj={"registry": registry})
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["threads"] == 1
+    assert torch.get_num_threads() == before
