@@ -147,38 +147,58 @@ def print_noise_check(ctx: RunContext, variants: list[Variant], runs: dict[str, 
     return counts
 
 
-def compare_with_bug(ctx: RunContext, device: torch.device) -> dict[str, Any]:
+@dataclass
+class BugComparison:
+    """Correct and early-return batch GD on one dataset, plus what the first epoch's loss looked like."""
+
+    ys: list[float]
+    least_squares: float
+    correct: Descent
+    buggy: BuggyRun
+    true_start_loss: float
+    reported_start_loss: float
+
+
+def compare_on(ys: list[float], w0: float, lr: float, epochs: int, device: torch.device) -> BugComparison:
+    x, y = make_data(X_DATA, ys, device)  # (3,) each
+    w_start = torch.tensor(w0, dtype=x.dtype, device=device)
+    return BugComparison(
+        ys=ys,
+        least_squares=least_squares_w(x, y),
+        correct=descend(x, y, w0, lr, x.shape[0], epochs),
+        buggy=batch_descent_returning_early(x, y, w0, lr, epochs),
+        true_start_loss=mean_loss(w_start, x, y).item(),
+        reported_start_loss=cost_returning_early(w_start, x, y).item(),
+    )
+
+
+def compare_with_bug(ctx: RunContext) -> dict[str, float]:
     """Correct vs early-return batch GD on the course data and on data whose samples disagree."""
     lr, epochs, w0 = ctx.params.batch_lr, ctx.params.epochs, ctx.params.w0
-    datasets = {"y=[2,4,6]": Y_DATA, "y=[2,4,7]": Y_PERTURBED}
-    correct: dict[str, Descent] = {}
-    buggy: dict[str, BuggyRun] = {}
-    best: dict[str, float] = {}
-    rows = []
-    for name, ys in datasets.items():
-        x, y = make_data(X_DATA, ys, device)
-        correct[name] = descend(x, y, w0, lr, x.shape[0], epochs)
-        buggy[name] = batch_descent_returning_early(x, y, w0, lr, epochs)
-        best[name] = least_squares_w(x, y)
-        w_start = torch.tensor(w0, dtype=x.dtype, device=device)
-        rows.append((name, best[name], correct[name].w[-1], buggy[name].w[-1], ys[0] / X_DATA[0],
-                     mean_loss(w_start, x, y).item(), cost_returning_early(w_start, x, y).item()))
+    clean = compare_on(Y_DATA, w0, lr, epochs, ctx.device)
+    perturbed = compare_on(Y_PERTURBED, w0, lr, epochs, ctx.device)
+    named = {"y=[" + ",".join(f"{v:g}" for v in c.ys) + "]": c for c in (clean, perturbed)}
     ctx.table(
         f"The notes' batch loop returns inside its loop: it only ever sees the first sample (lr {lr:g}, {epochs} epochs)",
-        ["data", "least-squares w*", "correct w", "buggy w", "y0/x0", f"true loss at w={w0:g}", "loss bug reports"],
-        rows,
-        caption="final w after the last epoch; y0/x0 is what the first sample alone says. On clean data every "
+        ["data", "best w*", "correct w", "buggy w", "y0/x0", f"true loss at w={w0:g}", "loss bug reports"],
+        [(name, c.least_squares, c.correct.w[-1], c.buggy.w[-1], c.ys[0] / X_DATA[0], c.true_start_loss,
+          c.reported_start_loss) for name, c in named.items()],
+        caption="best w* = least squares, sum(xy)/sum(x^2); correct/buggy w after the last epoch; y0/x0 is what "
+        "the first sample alone says. On clean data every "
         "sample agrees on w = 2, which hides the bug; one disagreeing sample exposes it",
     )
-    ctx.save_figure(early_return_figure(correct, buggy, best), "early_return_bug.png")
-    clean, perturbed = datasets
+    ctx.save_figure(
+        early_return_figure({n: c.correct for n, c in named.items()}, {n: c.buggy for n, c in named.items()},
+                            {n: c.least_squares for n, c in named.items()}),
+        "early_return_bug.png",
+    )
     return {
-        "least_squares_w_perturbed": best[perturbed],
-        "correct_final_w_perturbed": correct[perturbed].w[-1],
-        "buggy_final_w_clean": buggy[clean].w[-1],
-        "buggy_final_w_perturbed": buggy[perturbed].w[-1],
-        "true_start_loss": rows[0][5],
-        "reported_start_loss": rows[0][6],
+        "least_squares_w_perturbed": perturbed.least_squares,
+        "correct_final_w_perturbed": perturbed.correct.w[-1],
+        "buggy_final_w_clean": clean.buggy.w[-1],
+        "buggy_final_w_perturbed": perturbed.buggy.w[-1],
+        "true_start_loss": clean.true_start_loss,
+        "reported_start_loss": clean.reported_start_loss,
     }
 
 
@@ -203,7 +223,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     ctx.save_figure(noisy_looking_sgd_figure(runs["sgd"], min(30, runs["sgd"].total_updates)), "sgd_per_sample_loss.png")
 
     ctx.heading("5. Pitfall: the notes' batch code returns inside its loop")
-    bug = compare_with_bug(ctx, ctx.device)
+    bug = compare_with_bug(ctx)
 
     return {
         "final_w": {name: run.w[-1] for name, run in runs.items()},
