@@ -19,7 +19,7 @@ from nnlessons import LessonInputError
 from nnlessons.cli import cli
 from nnlessons.run_context import ProgressTask
 from nnlessons_mnist_mlp import folder
-from nnlessons_mnist_mlp.lesson import digits_to_show
+from nnlessons_mnist_mlp.lesson import digits_to_show, lesson_claims
 from nnlessons_mnist_mlp.model import (
     MnistMLP,
     SoftmaxThenCrossEntropyNet,
@@ -208,6 +208,9 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     assert m["test_accuracy"] >= 0.8 > 0.1 == m["chance_accuracy"]
     assert m["start_gradient_norm_softmax_pitfall"] < 0.2 * m["start_gradient_norm_logits"]  # about tenfold smaller
     assert m["claims_holding"] == m["claims_total"] == 11
+    broken = dict(m, softmax_argmax_mismatches=1, imagefolder_pixel_max_abs_diff=1 / 255)
+    assert [claim for claim, *_, holds in lesson_claims(broken) if not holds] == [
+        "ImageFolder pixels == MNIST bytes / 255", "argmax(softmax) == argmax(logits) (mismatches)"]
     out = record["out_dir"]
     for name in ("loss.png", "probabilities.png", "folder_batch.png"):
         assert str(out / name) in record["artifacts"] and (out / name).stat().st_size > 10_000

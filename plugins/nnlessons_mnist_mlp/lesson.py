@@ -60,7 +60,7 @@ def show_data(ctx: RunContext, train_split: MnistSplit, test_split: MnistSplit) 
 # ---- 2. the image-folder pipeline -----------------------------------------------------------
 
 
-def image_folder_step(ctx: RunContext, train_split: MnistSplit) -> dict[str, Any]:
+def image_folder_step(ctx: RunContext, train_split: MnistSplit, train_data: TensorData) -> dict[str, Any]:
     """Write PNGs per class, read them back with ImageFolder + transforms + DataLoader, check they are unchanged."""
     ctx.heading("2. The image-folder pipeline: PNG files -> ImageFolder -> DataLoader")
     root = ctx.path("digits")
@@ -68,10 +68,10 @@ def image_folder_step(ctx: RunContext, train_split: MnistSplit) -> dict[str, Any
     written = folder.write_digit_tree(root, train_split.images, train_split.labels, indices)
     ctx.add_artifact(root)
     digits = folder.read_digit_tree(root)
-    first_images, first_labels = next(iter(folder.digit_loader(digits, FOLDER_BATCH_SIZE, ctx.generator(SEED_OFFSETS["folder_shuffle"]))))
-    first_images, first_labels = first_images.to(ctx.device), first_labels.to(ctx.device)  # (64, 1, 28, 28), (64,)
+    loader = folder.digit_loader(digits, FOLDER_BATCH_SIZE, ctx.generator(SEED_OFFSETS["folder_shuffle"]))
+    first_images, first_labels = (t.to(ctx.device) for t in next(iter(loader)))  # (64, 1, 28, 28), (64,)
     rgb_shape = list(folder.read_digit_tree(root, grayscale=False).dataset[0][0].shape)  # [3, 28, 28]
-    check = compare_with_originals(ctx, digits, train_split)
+    check = compare_with_originals(ctx, digits, train_split) | time_both_routes(digits, train_data)
     ctx.table("What ImageFolder gives back", ["what", "value"], [
         ("PNG files written", len(written)),
         ("classes (sorted folder names -> label)", str(digits.dataset.class_to_idx)),
@@ -84,13 +84,23 @@ def image_folder_step(ctx: RunContext, train_split: MnistSplit) -> dict[str, Any
     ])
     ctx.table("Time to get the same images", ["route", "images", "microseconds per image"], [
         ("ImageFolder + DataLoader (open, decode, convert each PNG)", len(written), check["imagefolder_us_per_image"]),
-        ("index a tensor already on the device", len(written), check["tensor_index_us_per_image"]),
+        ("index the training tensor already on the device", len(written), check["tensor_index_us_per_image"]),
     ], caption="Training below indexes on-device tensors; the dataset-dataloader lesson measures this properly.")
-    fig = plots.batch_grid_figure(first_images[:, 0].cpu().numpy(), first_labels.cpu().numpy())
-    ctx.save_figure(fig, "folder_batch.png")
+    ctx.save_figure(plots.batch_grid_figure(first_images[:, 0].cpu().numpy(), first_labels.cpu().numpy()), "folder_batch.png")
     batch_shape = dict(zip(("batch", "channels", "height", "width"), first_images.shape))
     return {**check, "imagefolder_files": len(written), "imagefolder_batch_shape": batch_shape,
             "imagefolder_channels_without_grayscale": rgb_shape[0]}
+
+
+def compare_with_originals(ctx: RunContext, digits: folder.DigitFolder, train_split: MnistSplit) -> dict[str, float]:
+    """Read every PNG back and compare with the MNIST bytes it was written from."""
+    read_images, read_labels = folder.read_all(digits, ctx.device)  # (F, 1, 28, 28), (F,)
+    originals = train_split.images[digits.source_indices].to(ctx.device).float() / 255  # (F, 28, 28)
+    original_labels = train_split.labels[digits.source_indices].to(ctx.device)  # (F,)
+    return {
+        "imagefolder_pixel_max_abs_diff": (read_images[:, 0] - originals).abs().max().item(),
+        "imagefolder_label_mismatches": int((read_labels != original_labels).sum()),
+    }
 
 
 def best_seconds(action: Callable[[], object], repeats: int = 3) -> float:
@@ -103,28 +113,19 @@ def best_seconds(action: Callable[[], object], repeats: int = 3) -> float:
     return min(times)
 
 
-def compare_with_originals(ctx: RunContext, digits: folder.DigitFolder, train_split: MnistSplit) -> dict[str, float]:
-    """Read every PNG back and compare with the MNIST bytes it came from; time both routes."""
-    read_images, read_labels = folder.read_all(digits, ctx.device)  # (F, 1, 28, 28), (F,)
-    sources = digits.source_indices.to(ctx.device)  # (F,)
-    all_images = train_split.images.to(ctx.device)  # (N, 28, 28) uint8: the tensor route keeps the split on the device
-    originals = all_images[sources].float() / 255  # (F, 28, 28)
-
-    def index_tensor() -> float:
-        return (all_images[sources].float() / 255).sum().item()  # .item() waits for the device
-
-    folder_seconds = best_seconds(lambda: folder.read_all(digits, ctx.device))
-    tensor_seconds = best_seconds(index_tensor)
-    count = len(sources)
+def time_both_routes(digits: folder.DigitFolder, train_data: TensorData) -> dict[str, float]:
+    """Microseconds per image: the PNG files through ImageFolder vs indexing the on-device training tensor."""
+    device = train_data.images.device
+    sources = digits.source_indices.to(device)  # (F,)
+    folder_seconds = best_seconds(lambda: folder.read_all(digits, device))
+    tensor_seconds = best_seconds(lambda: train_data.images[sources].sum().item())  # .item() waits for the device
     return {
-        "imagefolder_pixel_max_abs_diff": (read_images[:, 0] - originals).abs().max().item(),
-        "imagefolder_label_mismatches": int((read_labels != train_split.labels.to(ctx.device)[sources]).sum()),
-        "imagefolder_us_per_image": 1e6 * folder_seconds / count,
-        "tensor_index_us_per_image": 1e6 * tensor_seconds / count,
+        "imagefolder_us_per_image": 1e6 * folder_seconds / len(sources),
+        "tensor_index_us_per_image": 1e6 * tensor_seconds / len(sources),
     }
 
 
-# ---- 3. the network, twice --------------------------------------------------------------------
+# ---- 3-4. the network, twice -----------------------------------------------------------------
 
 
 def model_step(ctx: RunContext, model: MnistMLP, train_data: TensorData) -> dict[str, Any]:
@@ -157,7 +158,7 @@ def functional_vs_module_step(ctx: RunContext, model: MnistMLP, train_data: Tens
     return {"functional_vs_module_max_abs_diff": output_diff, "functional_vs_module_grad_max_abs_diff": grad_diff}
 
 
-# ---- 4. logits, loss and softmax --------------------------------------------------------------
+# ---- 5. logits, loss and softmax -----------------------------------------------------------
 
 
 def loss_on_logits_step(ctx: RunContext, model: MnistMLP, test_data: TensorData) -> dict[str, float]:
@@ -181,7 +182,7 @@ def loss_on_logits_step(ctx: RunContext, model: MnistMLP, test_data: TensorData)
     }
 
 
-# ---- 5. training --------------------------------------------------------------------------------
+# ---- 6-7. training -----------------------------------------------------------------------------
 
 
 def fit(ctx: RunContext, model: torch.nn.Module, train_data: TensorData, test_data: TensorData, epochs: int, label: str) -> History:
@@ -236,7 +237,7 @@ def pitfall_table(ctx: RunContext, history: History, pitfall: History, start_nor
     }
 
 
-def training_section(ctx: RunContext, model: MnistMLP, train_data: TensorData, test_data: TensorData) -> tuple[History, dict[str, Any]]:
+def training_section(ctx: RunContext, model: MnistMLP, train_data: TensorData, test_data: TensorData) -> dict[str, Any]:
     """Train the logits network; then, from the same starting weights, the notes' softmax-then-loss network."""
     ctx.heading("6. Training: forward, loss, backward, step, zero")
     initial_weights = copy.deepcopy(model.state_dict())
@@ -251,10 +252,10 @@ def training_section(ctx: RunContext, model: MnistMLP, train_data: TensorData, t
     ctx.save_figure(plots.loss_figure(history, pitfall, metrics["softmax_pitfall_loss_floor"], 1 / N_CLASSES), "loss.png")
     metrics.update(test_loss=history.test_losses[-1], test_accuracy=history.test_accuracies[-1],
                    final_train_loss=history.step_losses[-1], chance_accuracy=1 / N_CLASSES)
-    return history, metrics
+    return metrics
 
 
-# ---- 6. probabilities ---------------------------------------------------------------------------
+# ---- 8. probabilities ------------------------------------------------------------------------
 
 
 def digits_to_show(probabilities: torch.Tensor) -> tuple[torch.Tensor, list[str]]:
@@ -290,11 +291,12 @@ def probabilities_step(ctx: RunContext, model: MnistMLP, test_data: TensorData, 
 # ---- summary --------------------------------------------------------------------------------------
 
 
-def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
-    """Every claim of the lesson with the number that backs it."""
-    ctx.heading("Summary: the lesson's claims, computed")
-    m = metrics
-    claims = [
+Claim = tuple[str, float, str, bool]  # what is claimed, the measured number, when it holds, whether it does
+
+
+def lesson_claims(m: dict[str, Any]) -> list[Claim]:
+    """Every claim the lesson makes, from its metrics."""
+    return [
         ("ImageFolder pixels == MNIST bytes / 255", m["imagefolder_pixel_max_abs_diff"], "== 0",
          m["imagefolder_pixel_max_abs_diff"] == 0),
         ("ImageFolder labels == MNIST labels (mismatches)", m["imagefolder_label_mismatches"], "== 0",
@@ -319,6 +321,12 @@ def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
         ("test accuracy above chance (accuracy - 0.1)", m["test_accuracy"] - m["chance_accuracy"], "> 0",
          m["test_accuracy"] > m["chance_accuracy"]),
     ]
+
+
+def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
+    """Print every claim with the number that backs it; count the ones that hold."""
+    ctx.heading("Summary: the lesson's claims, computed")
+    claims = lesson_claims(metrics)
     ctx.table("Claims", ["claim", "measured", "holds when", "holds"], [(c, v, r, "yes" if ok else "NO") for c, v, r, ok in claims])
     metrics["claims_holding"] = sum(ok for *_, ok in claims)
     metrics["claims_total"] = len(claims)
@@ -328,14 +336,13 @@ def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
 def run(ctx: RunContext) -> dict[str, Any]:
     train_split, test_split = load_splits(ctx)
     metrics = show_data(ctx, train_split, test_split)
-    metrics |= image_folder_step(ctx, train_split)
     train_data = TensorData(*train_split.to_device(ctx.device, normalize=ctx.params.normalize))  # moved once
     test_data = TensorData(*test_split.to_device(ctx.device, normalize=ctx.params.normalize))
+    metrics |= image_folder_step(ctx, train_split, train_data)
     model = MnistMLP(ctx.params.hidden).to(ctx.device)
     metrics |= model_step(ctx, model, train_data)
     metrics |= functional_vs_module_step(ctx, model, train_data)
     metrics |= loss_on_logits_step(ctx, model, test_data)
-    _, training_metrics = training_section(ctx, model, train_data, test_data)
-    metrics |= training_metrics
+    metrics |= training_section(ctx, model, train_data, test_data)
     metrics |= probabilities_step(ctx, model, test_data, test_split)
     return summary(ctx, metrics)
