@@ -16,7 +16,7 @@ from nnlessons.cli import cli
 from nnlessons_manual_grad.by_hand import HandNet, forward, init_hand_net, mse, train_by_hand, update_outside_no_grad
 from nnlessons_manual_grad.features import FEATURE_NAMES, Standardiser, prepare
 from nnlessons_manual_grad.gradient_check import autograd_gradients, backprop_by_hand, check_gradients, finite_differences
-from nnlessons_manual_grad.lesson import checkpoints, largest_entry, one_cpu_thread
+from nnlessons_manual_grad.lesson import checkpoints, largest_entry
 from nnlessons_manual_grad.short_way import build_sequential, train_with_adam
 from nnlessons_manual_grad.weather import COLUMNS, generate_weather, generator_rule, read_weather_csv
 from nnlessons_manual_grad.zeroing import compare_zeroing
@@ -26,9 +26,11 @@ CPU = torch.device("cpu")
 
 @pytest.fixture(autouse=True, scope="module")
 def tiny_tensors_on_one_thread():
-    """As in the lesson: these matrices are too small to gain from a second thread (restored afterwards)."""
-    with one_cpu_thread():
-        yield
+    """As the lesson asks the runner (cpu_threads=1): these matrices gain nothing from a second thread."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def small_net(n_features: int = 14, hidden: int = 6, seed: int = 0, dtype: torch.dtype = torch.float64) -> HandNet:

@@ -141,6 +141,7 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("shuffle", bool, False, "Shuffle the samples every epoch (the notes use a fixed order)."),
         ),
         order=20,
+        cpu_threads=1,  # three-element tensors: extra threads only add overhead
     )
 
 

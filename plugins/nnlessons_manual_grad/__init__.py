@@ -168,6 +168,8 @@ the notes' epochs; the held-out error has flattened by then (see its table).
   column on days it has not seen.
 """
 
+from pathlib import Path
+
 from nnlessons import LessonInfo, Option, hookimpl
 
 
@@ -180,8 +182,8 @@ def nnlessons_lesson_info() -> LessonInfo:
         concepts=("autograd", "backward()", "zeroing gradients", "gradient check", "backpropagation", "Adam", "standardisation"),
         cpu_seconds=15,
         options=(
-            Option("csv", str, "", "CSV with columns year, month, day, week, temp_2, temp_1, average, actual, friend; "
-                   "empty = generated data."),
+            Option("csv", Path, None, "CSV with columns year, month, day, week, temp_2, temp_1, average, actual, friend "
+                   "(default: generated data)."),
             Option("days", int, 348, "Days of generated data (ignored with --csv).", min=30, max=3650),
             Option("holdout", float, 0.2, "Fraction of days held out to test on.", min=0.05, max=0.5),
             Option("hidden", int, 128, "Hidden units of both networks.", min=1, max=1024),
@@ -192,6 +194,7 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("batch_size", int, 16, "Mini-batch size of the Adam run.", min=1, max=4096),
         ),
         order=10,
+        cpu_threads=1,  # 278 x 14 x 128 matrices: a second thread costs more than it saves
     )
 
 
