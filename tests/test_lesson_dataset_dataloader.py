@@ -38,6 +38,15 @@ def dataset(table_csv: Path) -> CsvDataset:
     return CsvDataset(table_csv)
 
 
+@pytest.fixture(autouse=True)
+def one_cpu_thread():
+    """Direct calls run on one thread, as the lesson's runs do (LessonInfo.cpu_threads=1)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def make_ctx(tmp_path: Path, **overrides: object) -> RunContext:
     """A RunContext like the runner builds, with quick parameters, printing into a string."""
     params = {"csv": "", "rows": 759, "batch_size": 32, "workers": 2, "samples": 500, "epochs": 5, "lr": 0.02}
@@ -272,6 +281,7 @@ def test_training_beats_the_majority_label_and_repeats_exactly(tmp_path: Path, d
 
 def test_quick_run_records_every_claim(run_lesson) -> None:
     record = run_lesson(LESSON)
+    assert record["threads"] == 1  # LessonInfo.cpu_threads
     m = record["metrics"]
     assert (m["rows"], m["features"], m["label_shape_cols"]) == (759, 8, 1)
     assert m["first_batch"] == {"features_rows": 32, "features_cols": 8, "labels_rows": 32, "labels_cols": 1}

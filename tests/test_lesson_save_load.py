@@ -29,6 +29,15 @@ LESSON = "save-load"
 CPU = torch.device("cpu")
 
 
+@pytest.fixture(autouse=True)
+def one_cpu_thread():
+    """Direct calls run on one thread, as the lesson's runs do (LessonInfo.cpu_threads=1)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def make_ctx(tmp_path: Path, **overrides: object) -> RunContext:
     params = {"steps": 100, "lr": 0.5, "points": 100, "noise": 0.2, "hidden": 10}
     params.update(overrides)
@@ -184,6 +193,7 @@ def test_fresh_process_main_writes_predictions_of_both_files(tmp_path: Path, tra
 
 def test_quick_run_restores_exactly_here_and_in_a_fresh_process(run_lesson) -> None:
     record = run_lesson(LESSON)
+    assert record["threads"] == 1  # LessonInfo.cpu_threads
     m = record["metrics"]
     assert m["max_abs_diff_restored"] == 0
     assert all(v == 0 for v in m["restored_max_abs_diff"].values()) and len(m["restored_max_abs_diff"]) == 3

@@ -115,8 +115,9 @@ chance.
 The `Dataset` keeps its tensors on the CPU on purpose: worker processes and
 `pin_memory` need CPU tensors, and moving each batch with `.to(device)` is the
 usual pattern. Everything else (model, loss, held-out tensors, the slicing
-path) lives on `--device`. The lesson runs torch on one thread: its tensors are
-far too small to gain from splitting work across threads.
+path) lives on `--device`. The lesson asks the runner for one CPU thread
+(`--threads N` overrides it): its tensors are far too small to gain from
+splitting work across threads.
 
 ## What to look at in the output
 
@@ -192,6 +193,7 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("lr", float, 0.02, "Adam learning rate of the classifier.", min=1e-5, max=1.0),
         ),
         order=40,
+        cpu_threads=1,  # tiny tensors: one thread beats thread hand-offs (--threads overrides)
     )
 
 

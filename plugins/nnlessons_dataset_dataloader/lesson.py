@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,33 +22,17 @@ TEST_FRACTION = 0.2
 SHOWN_ROWS = 10
 
 
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one thread, then restore the previous setting.
-
-    Every tensor here is tiny (a batch is 32 x 8); splitting such work across
-    threads costs more in hand-offs than it saves, badly so on a busy machine.
-    """
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
 def run(ctx: RunContext) -> dict[str, Any]:
     """Run every step of the lesson and return its metrics."""
-    with one_thread():
-        path = csv_path(ctx)
-        dataset = CsvDataset(path)
-        metrics: dict[str, Any] = {}
-        metrics.update(show_dataset(ctx, dataset, path))
-        metrics.update(show_batches(ctx, dataset))
-        metrics.update(show_shuffle(ctx, dataset))
-        metrics.update(show_tensor_dataset(ctx, dataset))
-        metrics.update(show_throughput(ctx, dataset))
-        metrics.update(show_training(ctx, dataset, generated=not ctx.params.csv))
+    path = csv_path(ctx)
+    dataset = CsvDataset(path)
+    metrics: dict[str, Any] = {}
+    metrics.update(show_dataset(ctx, dataset, path))
+    metrics.update(show_batches(ctx, dataset))
+    metrics.update(show_shuffle(ctx, dataset))
+    metrics.update(show_tensor_dataset(ctx, dataset))
+    metrics.update(show_throughput(ctx, dataset))
+    metrics.update(show_training(ctx, dataset, generated=not ctx.params.csv))
     return metrics
 
 

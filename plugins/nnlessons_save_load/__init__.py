@@ -173,6 +173,7 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("hidden", int, 10, "Hidden units of the 1 -> hidden -> 1 net.", min=1, max=4096),
         ),
         order=60,
+        cpu_threads=1,  # a 31-parameter net: one thread beats thread hand-offs (--threads overrides)
     )
 
 

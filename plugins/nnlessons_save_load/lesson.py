@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,33 +26,21 @@ STATE_FILE = "state_dict.pt"
 SIZE_WIDTHS = [10, 1000]
 
 
-@contextlib.contextmanager
-def one_thread() -> Iterator[None]:
-    """Run torch on one thread, then restore the setting: a 1 -> 10 -> 1 net gains nothing from more."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
 def run(ctx: RunContext) -> dict[str, Any]:
     """Every step of the lesson; returns its metrics, among them `max_abs_diff_restored`."""
-    with one_thread():
-        x_cpu, y_cpu = make_curve(ctx.generator(0), ctx.params.points, ctx.params.noise)  # (N, 1) each
-        x, y = x_cpu.to(ctx.device), y_cpu.to(ctx.device)  # moved once
-        model, losses, metrics = show_training(ctx, x, y)
-        metrics.update(show_two_ways(ctx, model, x))
-        whole_path, state_path, saved = show_saving(ctx, model)
-        fits, loaded = show_loading(ctx, model, x, whole_path, state_path)
-        fresh = show_fresh_process(ctx, model, x, whole_path, state_path)
-        for step_metrics in (saved, loaded, fresh, show_pickle_risk(ctx)):
-            metrics.update(step_metrics)
-        metrics["max_abs_diff_restored"] = max([*loaded["restored_max_abs_diff"].values(),
-                                                *fresh["fresh_process_max_abs_diff"].values()])
-        fig = fits_figure(x, y, fits, ctx.params.noise, metrics["max_abs_diff_restored"], losses, metrics["best_curve_loss"])
-        ctx.save_figure(fig, "fits.png")
+    x_cpu, y_cpu = make_curve(ctx.generator(0), ctx.params.points, ctx.params.noise)  # (N, 1) each
+    x, y = x_cpu.to(ctx.device), y_cpu.to(ctx.device)  # moved once
+    model, losses, metrics = show_training(ctx, x, y)
+    metrics.update(show_two_ways(ctx, model, x))
+    whole_path, state_path, saved = show_saving(ctx, model)
+    fits, loaded = show_loading(ctx, model, x, whole_path, state_path)
+    fresh = show_fresh_process(ctx, model, x, whole_path, state_path)
+    for step_metrics in (saved, loaded, fresh, show_pickle_risk(ctx)):
+        metrics.update(step_metrics)
+    metrics["max_abs_diff_restored"] = max([*loaded["restored_max_abs_diff"].values(),
+                                            *fresh["fresh_process_max_abs_diff"].values()])
+    fig = fits_figure(x, y, fits, ctx.params.noise, metrics["max_abs_diff_restored"], losses, metrics["best_curve_loss"])
+    ctx.save_figure(fig, "fits.png")
     return metrics
 
 
