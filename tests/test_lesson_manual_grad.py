@@ -274,3 +274,14 @@ def test_adam_at_the_notes_lr_is_still_far_off_after_30_epochs():
                                   torch.Generator().manual_seed(0))
         held_out_after_30[lr] = history.holdout[-1]
     assert held_out_after_30[0.001] > 3 * held_out_after_30[0.003]
+
+
+def test_finite_differences_in_chunks_give_the_same_gradients(monkeypatch):
+    import nnlessons_manual_grad.gradient_check as gradient_check
+
+    net = small_net(hidden=12)
+    x, y = batch(rows=4)
+    monkeypatch.setattr(gradient_check, "MAX_STACK_ENTRIES", 50)  # weights: 168 entries in chunks of 3
+    by_differences, by_autograd = finite_differences(net, x, y, 1e-5), autograd_gradients(net, x, y)
+    for name in by_autograd:
+        assert torch.allclose(by_differences[name], by_autograd[name], atol=1e-5)

@@ -31,10 +31,14 @@ class TwoSteps:
 
 
 def gradients(net: HandNet) -> dict[str, torch.Tensor]:
+    """A copy of every tensor's current .grad."""
     return {name: t.grad.detach().clone() for name, t in net.tensors().items()}
 
 
-def step_twice(start: HandNet, x: torch.Tensor, y: torch.Tensor, lr: float, zero_grad: bool) -> tuple[dict, dict]:
+Gradients = dict[str, torch.Tensor]
+
+
+def step_twice(start: HandNet, x: torch.Tensor, y: torch.Tensor, lr: float, zero_grad: bool) -> tuple[Gradients, Gradients]:
     """Two training steps from a copy of `start`; the .grad contents seen at step 1 and at step 2."""
     net = start.copy()
     mse(forward(net, x), y).backward()
