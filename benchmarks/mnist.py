@@ -84,6 +84,16 @@ def milliseconds_per_step(train: MnistSplit, recipe: Recipe, threads: int, steps
     return 1000 * float(np.median(times[3:]))
 
 
+def speed_table(train: MnistSplit, steps: int) -> Table:
+    """Milliseconds per training step of the default recipe on 1 thread and on PyTorch's default thread count."""
+    table = Table(title=f"One training step of the default recipe (batch {DEFAULT_RECIPE.batch_size})", title_justify="left")
+    table.add_column("CPU threads", justify="right")
+    table.add_column(f"milliseconds per step (median of {steps})", justify="right")
+    for threads in sorted({1, torch.get_num_threads()}):
+        table.add_row(str(threads), f"{milliseconds_per_step(train, DEFAULT_RECIPE, threads, steps):.1f}")
+    return table
+
+
 def describe(recipe: Recipe) -> str:
     return f"{recipe.optimizer} lr {recipe.lr:g}, batch {recipe.batch_size}, clip {recipe.clip:g}, " + (
         "standardised" if recipe.normalize else "x/255")
@@ -98,21 +108,16 @@ def main() -> None:
     parser.add_argument("--target", type=float, default=0.96, help="test accuracy to time")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="CPU threads for training (the lesson's default is 1)")
-    parser.add_argument("--speed-steps", type=int, default=30, help="steps timed per thread count")
+    parser.add_argument("--speed-steps", type=int, default=30, help="steps timed per thread count (0: skip)")
     args = parser.parse_args()
 
-    console = Console()
+    console = Console(width=150)
     device = torch.device("cpu")
     train, test = split(load_test_set(args.mnist_dir), args.train, args.test, args.seed)
     console.print(f"{len(train):,} training / {len(test):,} test images from {args.mnist_dir}; budget {args.budget:g} s "
                   f"per recipe on {args.threads} CPU thread(s); torch {torch.__version__}, {platform.processor() or platform.machine()}")
-    default_threads = torch.get_num_threads()
-    speed = Table(title=f"One training step of the default recipe (batch {DEFAULT_RECIPE.batch_size})", title_justify="left")
-    speed.add_column("CPU threads", justify="right")
-    speed.add_column(f"milliseconds per step (median of {args.speed_steps})", justify="right")
-    for threads in sorted({1, default_threads}):
-        speed.add_row(str(threads), f"{milliseconds_per_step(train, DEFAULT_RECIPE, threads, args.speed_steps):.1f}")
-    console.print(speed)
+    if args.speed_steps > 0:
+        console.print(speed_table(train, args.speed_steps))
     recipes = {"default": (DEFAULT_RECIPE, DEFAULT_EPOCHS), "notes": (NOTES_RECIPE, NOTES_EPOCHS)}
     table = Table(title=f"lstm-mnist: {args.budget:g} s of training each, same machine, same run", title_justify="left")
     for column in ("recipe", "settings", "epochs done", "test accuracy at the end", "best test accuracy",

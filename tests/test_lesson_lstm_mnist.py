@@ -20,7 +20,7 @@ from nnlessons_lstm_mnist.lesson import confusion_matrix, grid_indices
 from nnlessons_lstm_mnist.model import RowLSTM, build_model, expected_parameter_count, lstm_by_hand
 from nnlessons_lstm_mnist.recipes import DEFAULT_RECIPE, NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
-from nnlessons_lstm_mnist.train import cpu_threads, fit, predict, seconds_to_reach
+from nnlessons_lstm_mnist.train import cpu_threads, fit, losses_over_steps, predict, seconds_to_reach
 
 REPO = Path(__file__).resolve().parents[1]
 PNGS = {"loss_curve.png", "confusion_matrix.png", "test_digits.png", "lstm_output.png"}
@@ -123,6 +123,15 @@ def test_training_is_reproducible(tiny_mnist: Path) -> None:
     assert once() == once()
 
 
+def test_losses_over_steps_runs_across_epochs_like_fit(tiny_mnist: Path) -> None:
+    data = tiny_data(tiny_mnist)
+    recipe = Recipe("adam", 0.003, 16, 1.0, True)  # 60 images: 4 batches per epoch
+    steps = losses_over_steps(build_model(torch.device("cpu"), 0), recipe, *data.train, 10, torch.Generator().manual_seed(4))
+    epochs = fit(build_model(torch.device("cpu"), 0), recipe, data.train, data.test, 3, torch.Generator().manual_seed(4))
+    assert len(steps) == 10
+    assert steps == pytest.approx([loss for r in epochs for loss in r.batch_losses][:10], abs=1e-6)
+
+
 def test_time_budget_stops_mid_epoch(tiny_mnist: Path) -> None:
     data = tiny_data(tiny_mnist)
     results = fit(build_model(torch.device("cpu"), 0), Recipe("sgd", 0.01, 1, 0.0, True), data.train, data.test, 1000,
@@ -157,15 +166,17 @@ def test_confusion_matrix_and_grid() -> None:
 def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) -> None:
     record = run_lesson("lstm-mnist", "--data-dir", str(tiny_mnist), "--no-download")
     metrics = record["metrics"]
-    assert record["params"]["limit_train"] == 300 and record["params"]["epochs"] == 2
-    assert metrics["n_train"] == 60 and metrics["n_test"] == 30 and metrics["epochs"] == 2
+    assert record["params"]["limit_train"] == 300 and record["params"]["epochs"] == 4
+    assert record["threads"] == 1  # the lesson asks the runner for one CPU thread
+    assert metrics["n_train"] == 60 and metrics["n_test"] == 30 and metrics["epochs"] == 4
     assert metrics["parameter_count"] == metrics["parameter_count_formula"] == 53_010
     assert metrics["last_step_vs_h_n_max_abs_diff"] == 0.0
     assert metrics["by_hand_vs_nn_lstm_max_abs_diff"] < 1e-5
     assert metrics["reload_logits_max_abs_diff"] == 0.0
     assert metrics["first_step_ratio"] > 100
     assert 0.0 <= metrics["test_accuracy"] <= 1.0 and metrics["train_seconds"] > 0
-    assert set(metrics["test_accuracy_by_epoch"]) == {"1", "2"}
+    assert set(metrics["test_accuracy_by_epoch"]) == {"1", "2", "3", "4"}
+    assert metrics["compare_steps"] == 4  # 4 epochs of one batch: the race is cut to the steps both made
     names = {Path(p).name for p in record["artifacts"]}
     assert PNGS | {"lstm_mnist_state_dict.pt"} <= names and (record["out_dir"] / "run.json").is_file()
     assert all(Path(p).stat().st_size > 1000 for p in record["artifacts"] if p.endswith(".png"))
@@ -177,6 +188,8 @@ def test_longer_run_learns_and_same_seed_gives_same_numbers(run_lesson, tiny_mni
     args = ("--data-dir", str(tiny_mnist), "--no-download", "--epochs", "10", "--batch-size", "16")
     first = run_lesson("lstm-mnist", *args)["metrics"]
     assert first["test_accuracy"] >= 0.9
+    assert first["compare_steps"] == 20
+    assert first["notes_loss_at_compare_steps"] > 2.2 > 1.5 > first["this_run_loss_at_compare_steps"]
     assert first["test_accuracy_by_epoch"]["10"] == first["test_accuracy"]
     second = run_lesson("lstm-mnist", *args)["metrics"]
     assert {k: v for k, v in first.items() if k != "train_seconds"} == {k: v for k, v in second.items() if k != "train_seconds"}
@@ -213,8 +226,10 @@ def test_benchmark_runs_on_tiny_gz_files(tmp_path: Path) -> None:
     raw = write_tiny_mnist(tmp_path / "data", n_test=30, gz=True) / "MNIST" / "raw"
     result = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "mnist.py"), "--mnist-dir", str(raw), "--train", "20", "--test", "10",
-         "--budget", "1", "--speed-steps", "2"],
+         "--budget", "1", "--speed-steps", "0"],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "default" in result.stdout and "notes" in result.stdout and "test accuracy" in result.stdout
+    table_rows = [line for line in result.stdout.splitlines() if line.startswith(("│ default", "│ notes"))]
+    assert len(table_rows) == 2 and all("%" in row for row in table_rows)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from nnlessons.mnist import MNIST_MEAN, MNIST_STD
 from nnlessons.run_context import Params, RunContext
 from nnlessons_lstm_mnist import plots
 from nnlessons_lstm_mnist.data import DeviceData, class_counts, load_splits, prepare
@@ -23,7 +24,7 @@ from nnlessons_lstm_mnist.model import (
 )
 from nnlessons_lstm_mnist.recipes import NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
-from nnlessons_lstm_mnist.train import EpochResult, accuracy, cpu_threads, fit, predict
+from nnlessons_lstm_mnist.train import EpochResult, accuracy, fit, losses_over_steps, predict
 
 GRID_SIZE = 32
 GRID_MISTAKES = 8  # at most this many of the grid's digits are chosen among the mistakes
@@ -128,10 +129,39 @@ def show_first_steps(ctx: RunContext, model: RowLSTM, data: DeviceData, recipe: 
     return {"first_step_notes": sizes.total("notes"), "first_step_this_run": sizes.total("this run"), "first_step_ratio": ratio}
 
 
+def notes_recipe_losses(ctx: RunContext, model: RowLSTM, data: DeviceData) -> list[float]:
+    """Train a copy of the untrained model with the notes' recipe (pixels x/255) for --compare-steps batches."""
+    images = data.train_images * MNIST_STD + MNIST_MEAN if ctx.params.normalize else data.train_images  # (N, 28, 28)
+    return losses_over_steps(copy.deepcopy(model), NOTES_RECIPE, images, data.train_labels, ctx.params.compare_steps,
+                             ctx.generator(3))
+
+
+def window_mean(losses: list[float], step: int, width: int = 10) -> float:
+    """Mean loss over the `width` batches ending at `step` (1-based): one batch alone is too noisy."""
+    window = losses[max(0, step - width) : step]
+    return sum(window) / len(window)
+
+
+def show_recipe_race(ctx: RunContext, notes_losses: list[float], results: list[EpochResult], recipe: Recipe) -> dict[str, float]:
+    """Loss after the same number of steps from the same start: the notes' recipe vs this run's."""
+    run_losses = [loss for result in results for loss in result.batch_losses]
+    steps = min(len(notes_losses), len(run_losses))
+    checkpoints = sorted({1, max(1, steps // 4), max(1, steps // 2), steps})
+    ctx.table(
+        f"The first {steps} steps from the same weights: loss (mean of the last 10 batches)",
+        ["step", "notes: SGD lr 0.01, batch 32", f"this run: {recipe.optimizer} lr {recipe.lr:g}, batch {recipe.batch_size}"],
+        [(step, window_mean(notes_losses, step), window_mean(run_losses, step)) for step in checkpoints],
+        caption="ln 10 = 2.3026 is the loss of a model that gives every digit probability 1/10",
+    )
+    return {"compare_steps": steps, "notes_loss_at_compare_steps": window_mean(notes_losses, steps),
+            "this_run_loss_at_compare_steps": window_mean(run_losses, steps)}
+
+
 # ---- 4. training ------------------------------------------------------------------------------
 
 
-def train_with_progress(ctx: RunContext, model: RowLSTM, recipe: Recipe, data: DeviceData) -> list[EpochResult]:
+def train_with_progress(ctx: RunContext, model: RowLSTM, recipe: Recipe, data: DeviceData,
+                        notes_losses: list[float]) -> list[EpochResult]:
     """Train with one progress bar per epoch, then print one table row per epoch."""
     epochs = ctx.params.epochs
     batches_per_epoch = -(-len(data.train_labels) // recipe.batch_size)
@@ -151,7 +181,7 @@ def train_with_progress(ctx: RunContext, model: RowLSTM, recipe: Recipe, data: D
         f"{len(data.train_labels):,} training and {len(data.test_labels):,} test images on {ctx.device}"
         + (f" ({torch.get_num_threads()} CPU thread(s))" if ctx.device.type == "cpu" else ""),
     )
-    ctx.save_figure(plots.loss_curve_figure(results), "loss_curve.png")
+    ctx.save_figure(plots.loss_curve_figure(results, notes_losses), "loss_curve.png")
     return results
 
 
@@ -209,11 +239,6 @@ def save_and_reload(ctx: RunContext, model: RowLSTM, data: DeviceData) -> float:
 
 
 def run(ctx: RunContext) -> dict[str, Any]:
-    with cpu_threads(ctx.params.threads):
-        return run_lesson(ctx)
-
-
-def run_lesson(ctx: RunContext) -> dict[str, Any]:
     recipe = recipe_from(ctx.params)
     ctx.heading("1. The data: MNIST, moved to the device once")
     data = show_data(ctx, recipe)
@@ -227,9 +252,11 @@ def run_lesson(ctx: RunContext) -> dict[str, Any]:
 
     ctx.heading("3. Why the notes' recipe learns slowly")
     metrics |= show_first_steps(ctx, model, data, recipe)
+    notes_losses = notes_recipe_losses(ctx, model, data)
 
     ctx.heading("4. Training")
-    results = train_with_progress(ctx, model, recipe, data)
+    results = train_with_progress(ctx, model, recipe, data, notes_losses)
+    metrics |= show_recipe_race(ctx, notes_losses, results, recipe)
 
     ctx.heading("5. Results")
     metrics |= show_results(ctx, model, untrained, data, recipe)

@@ -9,10 +9,10 @@ from matplotlib.patches import Rectangle
 from nnlessons_lstm_mnist.train import EpochResult
 
 
-def loss_curve_figure(results: list[EpochResult]) -> Figure:
-    """Per-batch and per-epoch training loss (left), test accuracy after each epoch (right)."""
-    fig = Figure(figsize=(10, 4))
-    loss_ax, acc_ax = fig.subplots(1, 2)
+def loss_curve_figure(results: list[EpochResult], notes_losses: list[float]) -> Figure:
+    """Training loss per batch and per epoch, test accuracy per epoch, and the first steps vs the notes' recipe."""
+    fig = Figure(figsize=(15, 4), layout="constrained")
+    loss_ax, acc_ax, race_ax = fig.subplots(1, 3)
     batch_losses = [loss for result in results for loss in result.batch_losses]
     batch_x = np.linspace(0, results[-1].epoch, num=len(batch_losses) + 1)[1:]
     epochs = [result.epoch for result in results]
@@ -25,6 +25,12 @@ def loss_curve_figure(results: list[EpochResult]) -> Figure:
     acc_ax.axhline(96, color="gray", linestyle="--", linewidth=1, label="96 %")
     acc_ax.set(title="Test accuracy after each epoch", xlabel="epoch", ylabel="accuracy (%)")
     acc_ax.legend(loc="lower right")
+    steps = min(len(notes_losses), len(batch_losses))
+    race_ax.plot(range(1, steps + 1), notes_losses[:steps], color="tab:red", label="notes: SGD lr 0.01, batch 32")
+    race_ax.plot(range(1, steps + 1), batch_losses[:steps], color="tab:blue", label="this run")
+    race_ax.axhline(2.3026, color="gray", linestyle=":", linewidth=1, label="ln 10 (guessing)")
+    race_ax.set(title=f"First {steps} steps from the same weights", xlabel="optimizer step", ylabel="batch loss")
+    race_ax.legend()
     return fig
 
 
@@ -72,7 +78,7 @@ def digit_grid_figure(images: np.ndarray, predicted: np.ndarray, true: np.ndarra
 
 def lstm_output_figure(image: np.ndarray, trained: np.ndarray, untrained: np.ndarray, label: int) -> Figure:
     """One digit, and the LSTM outputs h_t (28 steps x 100 units) of the trained and an untrained model."""
-    fig = Figure(figsize=(13, 4))
+    fig = Figure(figsize=(13, 4), layout="constrained")
     digit_ax, trained_ax, untrained_ax = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 2.2, 2.2]})
     digit_ax.imshow(image, cmap="gray_r")
     digit_ax.set(title=f"input: a {label}, read row by row", xlabel="pixel in the row (28 features)",

@@ -65,6 +65,20 @@ def accuracy(predictions: torch.Tensor, labels: torch.Tensor) -> float:
     return (predictions == labels).float().mean().item()
 
 
+def losses_over_steps(
+    model: nn.Module, recipe: Recipe, images: torch.Tensor, labels: torch.Tensor, steps: int, generator: torch.Generator
+) -> list[float]:
+    """Train `model` for `steps` batches of `recipe` (as many epochs as that takes); return each batch's loss."""
+    optimizer = make_optimizer(model, recipe)
+    losses: list[torch.Tensor] = []
+    while len(losses) < steps:
+        for index in batches(len(labels), recipe.batch_size, generator, images.device):  # (B,) on the device
+            losses.append(training_step(model, optimizer, images[index], labels[index], recipe.clip))
+            if len(losses) == steps:
+                break
+    return torch.stack(losses).cpu().tolist()
+
+
 @dataclass
 class EpochResult:
     """One (possibly partial) epoch: mean train loss, test accuracy, and timings."""
