@@ -285,3 +285,18 @@ def test_finite_differences_in_chunks_give_the_same_gradients(monkeypatch):
     by_differences, by_autograd = finite_differences(net, x, y, 1e-5), autograd_gradients(net, x, y)
     for name in by_autograd:
         assert torch.allclose(by_differences[name], by_autograd[name], atol=1e-5)
+
+
+def test_at_lr_0_002_only_the_never_zeroed_run_blows_up():
+    data = prepare(generate_weather(348, torch.Generator().manual_seed(0)), 0.2, torch.Generator().manual_seed(1), CPU)
+    start = init_hand_net(14, 128, torch.Generator().manual_seed(3), CPU)  # the lesson's start at seed 0
+    zeroed = train_by_hand(start.copy(), data.x_train, data.y_train, 1000, 0.002, zero_grad=True)
+    never_zeroed = train_by_hand(start.copy(), data.x_train, data.y_train, 1000, 0.002, zero_grad=False)
+    assert len(zeroed) == 1000 and zeroed[-1] < 8.65  # trains, lower than at lr 0.001
+    assert len(never_zeroed) <= 40 and not math.isfinite(never_zeroed[-1])
+
+
+def test_the_constant_year_feature_never_gets_a_gradient():
+    data = prepare(generate_weather(348, torch.Generator().manual_seed(0)), 0.2, torch.Generator().manual_seed(1), CPU)
+    gradient = autograd_gradients(small_net(hidden=16, dtype=torch.float32), data.x_train, data.y_train)["weights"]
+    assert torch.count_nonzero(gradient[0]) == 0 and torch.count_nonzero(gradient[1:]) > 0
