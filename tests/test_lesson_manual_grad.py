@@ -300,3 +300,19 @@ def test_the_constant_year_feature_never_gets_a_gradient():
     data = prepare(generate_weather(348, torch.Generator().manual_seed(0)), 0.2, torch.Generator().manual_seed(1), CPU)
     gradient = autograd_gradients(small_net(hidden=16, dtype=torch.float32), data.x_train, data.y_train)["weights"]
     assert torch.count_nonzero(gradient[0]) == 0 and torch.count_nonzero(gradient[1:]) > 0
+
+
+def test_data_updates_hide_what_no_grad_updates_reveal():
+    """The page's claim about `.data`: autograd notices an in-place update under no_grad, not one through .data."""
+    x = torch.randn(3, 4, requires_grad=True)
+    for through_data in (True, False):
+        w = torch.randn(4, 2, requires_grad=True)
+        out = x.mm(w).sum()  # backward needs w to compute x's gradient
+        if through_data:
+            w.data.add_(1.0)
+            out.backward()  # silently uses the changed w
+        else:
+            with torch.no_grad():
+                w += 1.0
+            with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                out.backward()
