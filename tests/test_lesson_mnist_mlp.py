@@ -191,7 +191,7 @@ def test_digits_to_show_are_the_first_then_the_least_confident() -> None:
 def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     record = run_lesson("mnist-mlp", *data_args(data_root), "--epochs", "8")
     m = record["metrics"]
-    assert record["params"]["train_images"] == 2000 and record["params"]["epochs"] == 8
+    assert record["params"]["train_images"] == 1000 and record["params"]["epochs"] == 8
     assert (m["train_images"], m["test_images"]) == (200, 60)  # fewer on disk than asked: all of them
     assert m["imagefolder_files"] == 70
     assert m["imagefolder_batch_shape"] == {"batch": 64, "channels": 1, "height": 28, "width": 28}
