@@ -34,3 +34,14 @@ def run_lesson(tmp_path: Path) -> Callable[..., dict[str, Any]]:
         return record
 
     return run
+
+
+@pytest.fixture
+def one_cpu_thread():
+    """torch on one CPU thread for the test, as tiny-model lessons run (LessonInfo.cpu_threads=1)."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)

@@ -39,13 +39,7 @@ from nnlessons_classification.training import accuracy, evaluate, train
 CPU = torch.device("cpu")
 
 
-@pytest.fixture(autouse=True)
-def one_cpu_thread():
-    """Like the lesson itself: tiny tensors, so one thread (a second one only waits on a busy machine)."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_cpu_thread")
 
 
 def generator(seed: int) -> torch.Generator:

@@ -24,13 +24,7 @@ NOTES_SETTINGS = Settings(lr=0.01, momentum=0.8, rms_alpha=0.9, adam_beta1=0.9, 
 OTHER_SETTINGS = Settings(lr=0.05, momentum=0.5, rms_alpha=0.99, adam_beta1=0.8, adam_beta2=0.999)
 
 
-@pytest.fixture(autouse=True)
-def one_cpu_thread():
-    """Like the lesson itself: tiny tensors, so one thread (a second one only waits on a busy machine)."""
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
+pytestmark = pytest.mark.usefixtures("one_cpu_thread")
 
 
 def generator(seed: int) -> torch.Generator:

@@ -133,6 +133,7 @@ def nnlessons_lesson_info() -> LessonInfo:
         summary="Two Gaussian clusters, a 2 -> 10 -> 2 net; softmax by hand, CE = LogSoftmax + NLL, BCE vs CE, decision boundary.",
         concepts=("softmax", "log-softmax", "CrossEntropyLoss", "NLLLoss", "BCELoss", "decision boundary", "accuracy"),
         cpu_seconds=5,
+        cpu_threads=1,  # tiny nets: a second thread only adds overhead
         options=(
             Option("points_per_class", int, 100, "Points in each of the two clusters (training and test set alike).",
                    min=1, max=100_000),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,27 +122,7 @@ def save_plots(ctx: RunContext, model: nn.Module, x: Tensor, y: Tensor, history:
     ctx.console.print("decision_boundary.png: colour = predicted class, marker = true class; training_curves.png: loss and accuracy.")
 
 
-@contextlib.contextmanager
-def one_cpu_thread() -> Iterator[None]:
-    """Run CPU ops on one thread, then restore the setting.
-
-    These nets are tiny: a second thread has nothing to share, and when the cores are
-    busy, waiting for it made each step tens of times slower on the course machine.
-    """
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
 def run(ctx: RunContext) -> dict[str, Any]:
-    with one_cpu_thread():
-        return run_steps(ctx)
-
-
-def run_steps(ctx: RunContext) -> dict[str, Any]:
     x, y, test, description = load_data(ctx)
     show_data(ctx, x, y, description)
     softmax_metrics = show_softmax(ctx)

@@ -156,6 +156,7 @@ def nnlessons_lesson_info() -> LessonInfo:
         summary="Five optimizers train copies of one net on the same batches; loss curves, fits and a ranking over repeats.",
         concepts=("SGD", "momentum", "AdaGrad", "RMSprop", "Adam", "fair comparison"),
         cpu_seconds=15,
+        cpu_threads=1,  # tiny nets: a second thread only adds overhead
         options=(
             Option("optimizers", str, "sgd,momentum,adagrad,rmsprop,adam",
                    "Comma-separated optimizers to race: sgd, momentum, adagrad, rmsprop, adam."),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import torch
@@ -161,27 +159,7 @@ def save_plots(ctx: RunContext, result: RaceResult, settings: Settings, floor: f
     ctx.console.print("loss_curves.png: every optimizer on one axis; fits.png: each trained net over the data.")
 
 
-@contextlib.contextmanager
-def one_cpu_thread() -> Iterator[None]:
-    """Run CPU ops on one thread, then restore the setting.
-
-    These nets are tiny: a second thread has nothing to share, and when the cores are
-    busy, waiting for it made each step tens of times slower on the course machine.
-    """
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
-
-
 def run(ctx: RunContext) -> dict[str, Any]:
-    with one_cpu_thread():
-        return run_steps(ctx)
-
-
-def run_steps(ctx: RunContext) -> dict[str, Any]:
     p = ctx.params
     names = parse_names(p.optimizers)
     settings = settings_from(ctx)
