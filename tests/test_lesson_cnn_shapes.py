@@ -166,16 +166,7 @@ def test_note002_weight_line_really_fails():
 # ---- the formula --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def one_thread():
-    """Hundreds of tiny convolutions of new shapes: one thread avoids thread start-up on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-def test_formula_matches_pytorch_on_every_small_case(one_thread):
+def test_formula_matches_pytorch_on_every_small_case(one_cpu_thread):
     checked = 0
     for size in range(1, 11):
         for padding in range(0, 3):

@@ -38,13 +38,7 @@ def dataset(table_csv: Path) -> CsvDataset:
     return CsvDataset(table_csv)
 
 
-@pytest.fixture(autouse=True)
-def one_cpu_thread():
-    """Direct calls run on one thread, as the lesson's runs do (LessonInfo.cpu_threads=1)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_cpu_thread")
 
 
 def make_ctx(tmp_path: Path, **overrides: object) -> RunContext:

@@ -24,13 +24,7 @@ from nnlessons_manual_grad.zeroing import compare_zeroing
 CPU = torch.device("cpu")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def tiny_tensors_on_one_thread():
-    """As the lesson asks the runner (cpu_threads=1): these matrices gain nothing from a second thread."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_cpu_thread")
 
 
 def small_net(n_features: int = 14, hidden: int = 6, seed: int = 0, dtype: torch.dtype = torch.float64) -> HandNet:
