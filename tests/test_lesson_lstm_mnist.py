@@ -17,7 +17,7 @@ from nnlessons.cli import cli
 from nnlessons.mnist import load_mnist
 from nnlessons_lstm_mnist.data import prepare
 from nnlessons_lstm_mnist.lesson import confusion_matrix, grid_indices
-from nnlessons_lstm_mnist.model import RowLSTM, build_model, expected_parameter_count, lstm_by_hand
+from nnlessons_lstm_mnist.model import RowLSTM, build_model, expected_parameter_count, lstm_by_hand, without_batch_first
 from nnlessons_lstm_mnist.recipes import DEFAULT_RECIPE, NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
 from nnlessons_lstm_mnist.train import cpu_threads, fit, losses_over_steps, predict, seconds_to_reach
@@ -64,6 +64,18 @@ def test_lstm_equations_by_hand_match_nn_lstm() -> None:
         lstm.bias_hh_l0[100:200] += 5.0  # force the forget gate open: the by-hand version must follow
     assert (lstm_by_hand(images, lstm)[2] - lstm(images)[1][1]).abs().max().item() < 1e-4
     assert (lstm_by_hand(images, lstm)[2] - c_n).abs().max().item() > 1e-2
+
+
+def test_without_batch_first_is_the_same_lstm_reading_another_layout() -> None:
+    model = build_model(torch.device("cpu"), 0)
+    images = torch.randn(4, 28, 28)
+    time_first = without_batch_first(model.lstm)
+    with torch.no_grad():
+        right = model.lstm(images)[0]  # (4, 28, 100)
+        transposed = time_first(images.transpose(0, 1))[0].transpose(0, 1)  # fed (28, 4, 28): the right layout
+        wrong = time_first(images)[0]  # fed (4, 28, 28): read as 4 steps of 28 sequences
+    assert (transposed - right).abs().max().item() < 1e-6
+    assert wrong.shape == right.shape and (wrong - right).abs().max().item() > 0.01
 
 
 def test_model_shapes_and_parameter_formula() -> None:
@@ -172,6 +184,7 @@ def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) 
     assert metrics["parameter_count"] == metrics["parameter_count_formula"] == 53_010
     assert metrics["last_step_vs_h_n_max_abs_diff"] == 0.0
     assert metrics["by_hand_vs_nn_lstm_max_abs_diff"] < 1e-5
+    assert metrics["no_batch_first_same_shape"] == 1 and metrics["no_batch_first_max_abs_diff"] > 0.01
     assert metrics["reload_logits_max_abs_diff"] == 0.0
     assert metrics["first_step_ratio"] > 100
     assert 0.0 <= metrics["test_accuracy"] <= 1.0 and metrics["train_seconds"] > 0

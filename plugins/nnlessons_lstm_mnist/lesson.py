@@ -21,6 +21,7 @@ from nnlessons_lstm_mnist.model import (
     expected_parameter_count,
     lstm_by_hand,
     parameter_rows,
+    without_batch_first,
 )
 from nnlessons_lstm_mnist.recipes import NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
@@ -72,6 +73,7 @@ def show_shapes(ctx: RunContext, model: RowLSTM, data: DeviceData, batch_size: i
         outputs, (h_n, c_n) = model.lstm(images)  # (B, 28, 100), (1, B, 100), (1, B, 100)
         logits = model(images)  # (B, 10)
         by_hand_outputs, by_hand_h, by_hand_c = lstm_by_hand(images, model.lstm)
+        time_first_outputs = without_batch_first(model.lstm)(images)[0]  # reads (B, 28, 28) as B steps of 28 sequences
     rows = [
         ("input: B digits, 28 rows (time steps) of 28 pixels", list(images.shape)),
         ("LSTM output: h_t at every step t", list(outputs.shape)),
@@ -83,15 +85,20 @@ def show_shapes(ctx: RunContext, model: RowLSTM, data: DeviceData, batch_size: i
     ctx.table("Shapes through the model", ["tensor", "shape"], [(name, str(shape)) for name, shape in rows],
               caption=f"B = {len(images)}; the leading 1 of h_n and c_n is (layers x directions)")
     last_vs_h = (outputs[:, -1, :] - h_n[0]).abs().max().item()
+    same_shape = time_first_outputs.shape == outputs.shape
+    time_first_difference = (time_first_outputs - outputs).abs().max().item()
     by_hand = max((by_hand_outputs - outputs).abs().max().item(), (by_hand_h - h_n).abs().max().item(),
                   (by_hand_c - c_n).abs().max().item())
     ctx.table(
         "Checks",
         ["claim", "max abs difference"],
         [("output[:, -1, :] equals h_n[0] (one layer, one direction)", last_vs_h),
-         ("the gate equations written by hand equal nn.LSTM (outputs, h_n, c_n)", by_hand)],
+         ("the gate equations written by hand equal nn.LSTM (outputs, h_n, c_n)", by_hand),
+         (f"the same weights without batch_first: no error, output shape {list(time_first_outputs.shape)}"
+          f"{' (the same!)' if same_shape else ''}, but other numbers", time_first_difference)],
     )
-    return {"last_step_vs_h_n_max_abs_diff": last_vs_h, "by_hand_vs_nn_lstm_max_abs_diff": by_hand}
+    return {"last_step_vs_h_n_max_abs_diff": last_vs_h, "by_hand_vs_nn_lstm_max_abs_diff": by_hand,
+            "no_batch_first_same_shape": int(same_shape), "no_batch_first_max_abs_diff": time_first_difference}
 
 
 def show_parameters(ctx: RunContext, model: RowLSTM) -> dict[str, int]:
@@ -197,11 +204,12 @@ def grid_indices(predicted: np.ndarray, true: np.ndarray) -> np.ndarray:
     """The first test digits, with up to GRID_MISTAKES of the mistakes swapped in so they can be seen."""
     mistakes = np.flatnonzero(predicted != true)[:GRID_MISTAKES]
     size = min(GRID_SIZE, len(true))
-    first = [i for i in range(len(true)) if i not in set(mistakes)][: size - len(mistakes)]
+    chosen = set(mistakes.tolist())
+    first = [i for i in range(size) if i not in chosen][: size - len(mistakes)]
     return np.sort(np.concatenate([first, mistakes]).astype(int))
 
 
-def show_results(ctx: RunContext, model: RowLSTM, untrained: RowLSTM, data: DeviceData, recipe: Recipe) -> dict[str, Any]:
+def show_results(ctx: RunContext, model: RowLSTM, untrained: RowLSTM, data: DeviceData) -> dict[str, Any]:
     predicted = predict(model, data.test_images)  # (M,)
     confusion = confusion_matrix(predicted, data.test_labels)
     per_digit = confusion.diagonal() / np.maximum(confusion.sum(axis=1), 1)
@@ -259,7 +267,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     metrics |= show_recipe_race(ctx, notes_losses, results, recipe)
 
     ctx.heading("5. Results")
-    metrics |= show_results(ctx, model, untrained, data, recipe)
+    metrics |= show_results(ctx, model, untrained, data)
     metrics["reload_logits_max_abs_diff"] = save_and_reload(ctx, model, data)
     metrics |= {
         "epochs": len(results),

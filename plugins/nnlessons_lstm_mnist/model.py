@@ -62,6 +62,13 @@ def lstm_by_hand(images: torch.Tensor, lstm: nn.LSTM) -> tuple[torch.Tensor, tor
     return torch.stack(outputs, dim=1), h.unsqueeze(0), c.unsqueeze(0)
 
 
+def without_batch_first(lstm: nn.LSTM) -> nn.LSTM:
+    """The same LSTM weights in a layer that expects time first, (28, B, 28): the classic shape mistake."""
+    time_first = nn.LSTM(input_size=lstm.input_size, hidden_size=lstm.hidden_size, batch_first=False)
+    time_first.load_state_dict(lstm.state_dict())
+    return time_first.to(lstm.weight_ih_l0.device)
+
+
 def parameter_rows(model: RowLSTM) -> list[tuple[str, str, int, str]]:
     """(name, shape, count, meaning) for every parameter tensor of the model."""
     hidden = model.lstm.hidden_size
