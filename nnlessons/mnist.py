@@ -139,15 +139,21 @@ def decompress_gz_files(raw: Path) -> None:
         archive = raw / f"{name}.gz"
         if not archive.is_file():
             continue
-        partial = raw / f".{name}.partial"
         try:
-            with gzip.open(archive, "rb") as source, open(partial, "wb") as target:
+            handle, partial_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".partial", dir=raw)
+        except OSError as exc:
+            raise LessonInputError(f"Cannot write to the data folder {raw} ({exc.strerror or exc}); choose a writable one with --data-dir.") from None
+        partial = Path(partial_name)
+        try:
+            with gzip.open(archive, "rb") as source, os.fdopen(handle, "wb") as target:
                 shutil.copyfileobj(source, target)
         except (OSError, EOFError, zlib.error) as exc:
             partial.unlink(missing_ok=True)
-            if isinstance(exc, PermissionError):
-                raise LessonInputError(f"Cannot write to the data folder {raw} ({exc.strerror}); choose a writable one with --data-dir.") from None
             raise LessonInputError(corrupt_file_message(archive, f"gzip: {exc}")) from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        partial.chmod(0o644)  # mkstemp makes it private; the final file should read like any other
         os.replace(partial, raw / name)
 
 

@@ -25,7 +25,7 @@ from nnlessons_lstm_mnist.model import (
 )
 from nnlessons_lstm_mnist.recipes import NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
-from nnlessons_lstm_mnist.train import EpochResult, accuracy, fit, losses_over_steps, predict
+from nnlessons_lstm_mnist.train import EpochResult, accuracy, fit, logits_of, losses_over_steps, predict
 
 GRID_SIZE = 32
 GRID_MISTAKES = 8  # at most this many of the grid's digits are chosen among the mistakes
@@ -238,10 +238,7 @@ def save_and_reload(ctx: RunContext, model: RowLSTM, data: DeviceData) -> float:
     ctx.add_artifact(path)
     restored = RowLSTM().to(ctx.device)
     restored.load_state_dict(torch.load(path, map_location=ctx.device, weights_only=True))
-    restored.eval()
-    model.eval()
-    with torch.no_grad():
-        difference = (restored(data.test_images) - model(data.test_images)).abs().max().item()
+    difference = (logits_of(restored, data.test_images) - logits_of(model, data.test_images)).abs().max().item()
     ctx.table("Saved model", ["file", "reloaded logits vs trained, max abs difference"], [(path.name, difference)])
     return difference
 

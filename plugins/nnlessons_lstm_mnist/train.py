@@ -52,13 +52,18 @@ def training_step(
 
 
 @torch.no_grad()
-def predict(model: nn.Module, images: torch.Tensor, chunk: int = 2048) -> torch.Tensor:
-    """Predicted digits (N,) for images (N, 28, 28), in chunks, without building a graph."""
+def logits_of(model: nn.Module, images: torch.Tensor, chunk: int = 2048) -> torch.Tensor:
+    """Logits (N, 10) for images (N, 28, 28) in eval mode, in chunks, without building a graph."""
     was_training = model.training
     model.eval()
-    predictions = torch.cat([model(images[i : i + chunk]).argmax(dim=1) for i in range(0, len(images), chunk)])
+    logits = torch.cat([model(images[i : i + chunk]) for i in range(0, len(images), chunk)])
     model.train(was_training)
-    return predictions
+    return logits
+
+
+def predict(model: nn.Module, images: torch.Tensor, chunk: int = 2048) -> torch.Tensor:
+    """Predicted digits (N,) for images (N, 28, 28)."""
+    return logits_of(model, images, chunk).argmax(dim=1)
 
 
 def accuracy(predictions: torch.Tensor, labels: torch.Tensor) -> float:
