@@ -128,7 +128,7 @@ The notes' recipe is still available: `--optimizer sgd --lr 0.01 --batch-size 32
    Trained: over the blank top rows the units hold a steady "nothing yet" pattern;
    when the strokes arrive the pattern changes row by row, and by the last rows many
    units sit near -1 or +1. The last column is all the Linear layer sees. Untrained:
-   small values that barely react to the digit.
+   small values that react only faintly when the strokes arrive.
 7. The saved `state_dict`, loaded into a fresh model, gives the same logits.
 
 ## Pitfalls
