@@ -15,7 +15,6 @@ from typing import Any
 import click
 from click.core import ParameterSource
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.table import Table
 
 from nnlessons import __version__
@@ -137,6 +136,8 @@ def list_lessons(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def explain(ctx: click.Context, lesson_id: str) -> None:
     """Read a lesson: its text, then its options."""
+    from rich.markdown import Markdown  # markdown-it is only needed here
+
     registry = registry_of(ctx)
     lesson = registry.runnable(lesson_id)
     console = Console()
