@@ -107,7 +107,8 @@ def main() -> None:
     parser.add_argument("--test", type=int, default=2000, help="test images")
     parser.add_argument("--target", type=float, default=0.96, help="test accuracy to time")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads for training (the lesson's default is 1)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="CPU threads for training (0: PyTorch's default, as the lesson uses)")
     parser.add_argument("--speed-steps", type=int, default=30, help="steps timed per thread count (0: skip)")
     args = parser.parse_args()
 
@@ -115,7 +116,7 @@ def main() -> None:
     device = torch.device("cpu")
     train, test = split(load_test_set(args.mnist_dir), args.train, args.test, args.seed)
     console.print(f"{len(train):,} training / {len(test):,} test images from {args.mnist_dir}; budget {args.budget:g} s "
-                  f"per recipe on {args.threads} CPU thread(s); torch {torch.__version__}, {platform.processor() or platform.machine()}")
+                  f"per recipe on {args.threads or torch.get_num_threads()} CPU thread(s); torch {torch.__version__}, {platform.processor() or platform.machine()}")
     if args.speed_steps > 0:
         console.print(speed_table(train, args.speed_steps))
     recipes = {"default": (DEFAULT_RECIPE, DEFAULT_EPOCHS), "notes": (NOTES_RECIPE, NOTES_EPOCHS)}
