@@ -141,6 +141,7 @@ def explain(ctx: click.Context, lesson_id: str) -> None:
     registry = registry_of(ctx)
     lesson = registry.runnable(lesson_id)
     console = Console()
+    console.rule(f"[bold]{lesson.info.title}[/]  ({lesson.id})")
     console.print(Markdown(registry.explain_text(lesson)))
     console.print()
     console.print(options_table(lesson))
