@@ -121,7 +121,7 @@ def confident_mistake_losses(logit: float, device: torch.device) -> dict[str, fl
         "BCELoss(sigmoid(d))": nn.BCELoss()(torch.sigmoid(d), target).item(),
         "BCEWithLogitsLoss(d)": nn.BCEWithLogitsLoss()(d, target).item(),
         "CrossEntropyLoss((0, d))": nn.CrossEntropyLoss()(two_logits, target.long()).item(),
-        "exact: log(1 + exp(d))": float(torch.nn.functional.softplus(d.double()).item()),
+        "exact: log(1 + exp(d))": float(torch.nn.functional.softplus(d.cpu().double()).item()),  # float64: on the CPU (MPS has none)
     }
 
 
