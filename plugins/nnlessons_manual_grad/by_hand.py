@@ -22,9 +22,12 @@ class HandNet:
         return {"weights": self.weights, "biases": self.biases, "weights2": self.weights2, "biases2": self.biases2}
 
     def copy(self, dtype: torch.dtype | None = None, device: torch.device | None = None) -> HandNet:
-        """Fresh leaf tensors with the same values (gradients not copied), optionally cast or moved."""
+        """Fresh leaf tensors with the same values (gradients not copied), optionally moved, then cast.
+
+        Moved first: casting on the device would fail for float64 on MPS, which has none.
+        """
         fresh = {
-            name: t.detach().to(device=device or t.device, dtype=dtype or t.dtype).clone().requires_grad_(True)
+            name: t.detach().to(device or t.device).to(dtype or t.dtype).clone().requires_grad_(True)
             for name, t in self.tensors().items()
         }
         return HandNet(**fresh)

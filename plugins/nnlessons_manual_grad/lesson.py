@@ -167,8 +167,8 @@ def run_gradient_check(ctx: RunContext, start: HandNet, data: TemperatureData) -
     if device != ctx.device:
         ctx.console.print(f"{ctx.device} has no float64: the gradient check runs on the CPU.")
     net = start.copy(dtype=torch.float64, device=device)
-    x = data.x_train[:CHECK_ROWS].to(device=device, dtype=torch.float64)  # (8, 14)
-    y = data.y_train[:CHECK_ROWS].to(device=device, dtype=torch.float64)  # (8, 1)
+    x = data.x_train[:CHECK_ROWS].to(device).double()  # (8, 14); moved first, then cast (MPS has no float64)
+    y = data.y_train[:CHECK_ROWS].to(device).double()  # (8, 1)
     check = check_gradients(net, x, y, FINITE_DIFFERENCE_STEP)
     ctx.table(
         f"Gradients of the starting network on {CHECK_ROWS} training days, float64",
@@ -303,7 +303,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     model, history = train_short_way(ctx, data)
 
     ctx.heading("6. Compared")
-    rule = None if ctx.params.csv is not None else generator_rule(table).to(device=ctx.device, dtype=torch.float32)  # (N,)
+    rule = None if ctx.params.csv is not None else generator_rule(table).float().to(ctx.device)  # (N,), float32 before it moves
     comparison = compare_models(ctx, data, by_hand.net, model, rule)
     save_plots(ctx, data, by_hand, model, never_zeroed, history, comparison.get("holdout_mse_generator_rule"))
 

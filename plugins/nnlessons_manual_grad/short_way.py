@@ -14,9 +14,12 @@ def build_sequential(n_features: int, hidden: int) -> nn.Sequential:
     return nn.Sequential(nn.Linear(n_features, hidden), nn.ReLU(), nn.Linear(hidden, 1))
 
 
-def mini_batches(n_rows: int, batch_size: int, generator: torch.Generator) -> list[torch.Tensor]:
-    """A fresh shuffle of the row indices, cut into batches (the last may be shorter); on the CPU."""
-    order = torch.randperm(n_rows, generator=generator)
+def mini_batches(n_rows: int, batch_size: int, generator: torch.Generator, device: torch.device) -> list[torch.Tensor]:
+    """A fresh shuffle of the row indices, cut into batches (the last may be shorter).
+
+    Drawn on the CPU generator (the same order on every device), moved to `device` once per epoch.
+    """
+    order = torch.randperm(n_rows, generator=generator).to(device)  # (N,)
     return list(order.split(batch_size))
 
 
@@ -50,8 +53,7 @@ def train_with_adam(
     loss_fn = nn.MSELoss()
     history = AdamHistory()
     for _ in range(epochs):
-        for rows in mini_batches(len(x_train), batch_size, generator):
-            rows = rows.to(x_train.device)
+        for rows in mini_batches(len(x_train), batch_size, generator, x_train.device):  # (B,) on the device
             loss = loss_fn(model(x_train[rows]), y_train[rows])  # (B, 1) vs (B, 1)
             optimizer.zero_grad()
             loss.backward()
