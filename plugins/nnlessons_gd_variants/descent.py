@@ -101,8 +101,7 @@ def descend(
     ws, full_losses, batch_losses = [w], [mean_loss(w, x, y)], []
     slices = batch_slices(n_samples, batch_size)
     orders = [epoch_order(n_samples, shuffle, generator) for _ in range(epochs)]  # on the CPU, for reproducibility
-    for order in orders:
-        order = order.to(x.device)
+    for order in (torch.stack(orders).to(x.device) if orders else ()):  # (epochs, N): moved to the device once
         x_epoch, y_epoch = x[order], y[order]  # (N,) each, in this epoch's order
         for batch in slices:
             x_batch, y_batch = x_epoch[batch], y_epoch[batch]  # (B,) each; B = batch_size or the short rest
