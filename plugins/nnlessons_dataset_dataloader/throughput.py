@@ -30,9 +30,11 @@ class Throughput:
 
 
 def _synchronize(device: torch.device) -> None:
-    """Wait for queued GPU copies so the clock measures finished work."""
+    """Wait for queued GPU copies so the clock measures finished work (CUDA and MPS both queue them)."""
     if device.type == "cuda":
         torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
 
 
 def _endless(loader: DataLoader) -> Iterator[Batch]:
