@@ -148,9 +148,9 @@ def fit(
         with bar as on_batch:
             epoch_start = time.perf_counter()
             losses, fraction = train_epoch(model, optimizer, *train_data, recipe, generator, deadline, on_batch)
+            batch_losses = torch.stack(losses).cpu().tolist()  # one transfer per epoch; it waits for a GPU's queued steps
             seconds = time.perf_counter() - epoch_start
         done += fraction
-        batch_losses = torch.stack(losses).cpu().tolist()  # one transfer per epoch
         results.append(
             EpochResult(
                 epoch=round(done, 3),
