@@ -95,7 +95,9 @@ def image_folder_step(ctx: RunContext, train_split: MnistSplit, train_data: Tens
 def compare_with_originals(ctx: RunContext, digits: folder.DigitFolder, train_split: MnistSplit) -> dict[str, float]:
     """Read every PNG back and compare with the MNIST bytes it was written from."""
     read_images, read_labels = folder.read_all(digits, ctx.device)  # (F, 1, 28, 28), (F,)
-    originals = train_split.images[digits.source_indices].to(ctx.device).float() / 255  # (F, 28, 28)
+    # Divided on the CPU, like ToTensor: CUDA divides by a number as a multiplication by its reciprocal,
+    # one float32 step off for about half the byte values, and the check is for exact equality.
+    originals = (train_split.images[digits.source_indices].float() / 255).to(ctx.device)  # (F, 28, 28)
     original_labels = train_split.labels[digits.source_indices].to(ctx.device)  # (F,)
     return {
         "imagefolder_pixel_max_abs_diff": (read_images[:, 0] - originals).abs().max().item(),
