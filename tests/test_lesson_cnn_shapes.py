@@ -15,7 +15,6 @@ from nnlessons import LessonInputError
 from nnlessons.cli import cli
 from nnlessons_cnn_shapes.by_hand import (
     conv2d_by_hand,
-    full_float32_convolutions,
     max_abs_diff,
     max_pool2d_by_hand,
     window_channel_sums,
@@ -101,13 +100,6 @@ def test_zero_padding_in_max_pool_differs_on_negative_inputs():
 def test_max_abs_diff_refuses_different_shapes():
     with pytest.raises(ValueError, match="shapes differ"):
         max_abs_diff(torch.zeros(2, 2), torch.zeros(4))
-
-
-def test_full_float32_convolutions_restores_the_tf32_flag():
-    before = torch.backends.cudnn.allow_tf32
-    with full_float32_convolutions():
-        assert torch.backends.cudnn.allow_tf32 is False
-    assert torch.backends.cudnn.allow_tf32 == before
 
 
 def test_random_comparisons_repeat_with_the_seed():

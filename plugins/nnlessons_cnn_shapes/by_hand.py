@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 
 import torch
 import torch.nn.functional as F
@@ -105,17 +103,3 @@ def max_abs_diff(a: torch.Tensor, b: torch.Tensor) -> float:
         raise ValueError(f"shapes differ: {tuple(a.shape)} vs {tuple(b.shape)}")
     return float((a - b).abs().max().item()) if a.numel() else 0.0
 
-
-@contextlib.contextmanager
-def full_float32_convolutions() -> Iterator[None]:
-    """Turn off TF32 for cuDNN convolutions (on by default on recent GPUs) while comparing.
-
-    TF32 keeps only 10 mantissa bits, so a GPU ``F.conv2d`` would differ from the
-    hand loop by about 1e-3 instead of float32 rounding (about 1e-6).
-    """
-    previous = torch.backends.cudnn.allow_tf32
-    torch.backends.cudnn.allow_tf32 = False
-    try:
-        yield
-    finally:
-        torch.backends.cudnn.allow_tf32 = previous

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nnlessons_cnn_shapes.by_hand import full_float32_convolutions
+from nnlessons.precision import full_float32
 from nnlessons_cnn_shapes.formula import parse_user_cases
 from nnlessons_cnn_shapes.report import Claim, print_claims
 from nnlessons_cnn_shapes.step_feature_maps import run_feature_maps_step
@@ -26,7 +26,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     user_cases = parse_user_cases(ctx.params.case)  # bad --case text stops here, before any work
     metrics: dict[str, Any] = {}
     claims: list[Claim] = []
-    with full_float32_convolutions():
+    with full_float32():
         for step in (
             lambda: run_formula_step(ctx, user_cases),
             lambda: run_note002_step(ctx),

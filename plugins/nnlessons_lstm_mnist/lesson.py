@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from nnlessons.mnist import MNIST_MEAN, MNIST_STD
+from nnlessons.precision import full_float32
 from nnlessons.run_context import Params, RunContext
 from nnlessons_lstm_mnist import plots
 from nnlessons_lstm_mnist.data import DeviceData, class_counts, load_splits, prepare
@@ -66,25 +67,10 @@ def show_data(ctx: RunContext, recipe: Recipe) -> DeviceData:
 # ---- 2. shapes and parameters -----------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def full_float32_cudnn() -> Iterator[None]:
-    """Turn off TF32 in cuDNN (on by default on recent GPUs) while nn.LSTM is compared with its equations.
-
-    cuDNN may run a float32 LSTM in TF32, which keeps 10 mantissa bits: the comparison would
-    then show about 1e-3 instead of float32 rounding (about 1e-7).
-    """
-    previous = torch.backends.cudnn.allow_tf32
-    torch.backends.cudnn.allow_tf32 = False
-    try:
-        yield
-    finally:
-        torch.backends.cudnn.allow_tf32 = previous
-
-
 def show_shapes(ctx: RunContext, model: RowLSTM, data: DeviceData, batch_size: int) -> dict[str, float]:
     """Run one batch through the model, print every shape, and check the LSTM against its equations."""
     images = data.train_images[:batch_size]  # (B, 28, 28)
-    with torch.no_grad(), full_float32_cudnn():
+    with torch.no_grad(), full_float32():
         outputs, (h_n, c_n) = model.lstm(images)  # (B, 28, 100), (1, B, 100), (1, B, 100)
         logits = model(images)  # (B, 10)
         by_hand_outputs, by_hand_h, by_hand_c = lstm_by_hand(images, model.lstm)
