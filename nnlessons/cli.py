@@ -61,6 +61,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       nnlessons list                 the lessons
       nnlessons explain cnn-shapes   read a lesson
       nnlessons run cnn-shapes       run it (add --help for its options)
+      nnlessons new my-lesson        start a lesson of your own
     """
     ctx.ensure_object(dict)["debug"] = debug
 
@@ -268,6 +269,52 @@ def run_command(ctx: click.Context, lesson_id: str, *, device: str, seed: int, o
     record = run_lesson(registry, request, make_console(json_output))
     if json_output:
         print_json(record)
+
+
+# ---- new ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("lesson_id", metavar="ID")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=None,
+              help="Folder to write the package to, new or empty (default: ./nnlessons-ID).")
+@click.pass_context
+def new(ctx: click.Context, lesson_id: str, folder: Path | None) -> None:
+    """Start a lesson of your own: write a lesson package to install, run and edit.
+
+    ID is the new lesson's id, e.g. my-lesson: lowercase letters, digits and
+    single hyphens, starting with a letter.
+    """
+    from nnlessons import scaffold
+
+    installed = {lesson.id: lesson.source for lesson in registry_of(ctx).lessons.values()}
+    names, folder, _ = scaffold.create(lesson_id, folder, installed)
+    scaffold.print_summary(Console(), names, folder)
+
+
+# ---- docs ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True,
+              help="Serve on http://127.0.0.1:PORT/.")
+@click.option("--build", "build_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Build the site into this folder (mkdocs build --strict) instead of serving it.")
+@click.pass_context
+def docs(ctx: click.Context, port: int, build_dir: Path | None) -> None:
+    """Browse the docs site locally (mkdocs serve), or build it with --build DIR.
+
+    Needs a source checkout installed with the docs extra: pip install -e '.[docs]'.
+    """
+    import shlex
+
+    from nnlessons import docs_command
+
+    config = docs_command.find_config()
+    docs_command.check_mkdocs_installed()
+    argv = docs_command.mkdocs_argv(config, port, build_dir)
+    click.echo(f"Running {shlex.join(argv)}", err=True)
+    ctx.exit(docs_command.run_mkdocs(argv, cwd=config.parent))
 
 
 def main(argv: list[str] | None = None) -> None:
