@@ -29,5 +29,5 @@ def test_hook_has_docstring_with_every_parameter(name):
 
 @pytest.mark.parametrize("name", HOOKS)
 def test_hook_is_in_the_plugin_docs(name):
-    page = (DOCS / "plugin-api.md").read_text()
-    assert f"nnlessons.hookspecs.{name}" in page, f"docs/plugin-api.md does not render {name}"
+    page = (DOCS / "hooks.md").read_text()
+    assert f"nnlessons.hookspecs.{name}" in page, f"docs/hooks.md does not render {name}"

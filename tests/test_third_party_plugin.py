@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from installed_package import make_package
 
 LESSON_SOURCE = '''
 """# Tiny third-party lesson
@@ -45,16 +46,6 @@ def nnlessons_run(ctx):
 '''
 
 BROKEN_SOURCE = "import a_module_that_does_not_exist\n"
-
-
-def make_package(root: Path, dist: str, module: str, source: str, entry: str) -> None:
-    """A distribution on sys.path: the module plus *.dist-info with entry_points.txt (what pip would write)."""
-    (root / module).mkdir(parents=True)
-    (root / module / "__init__.py").write_text(source)
-    info = root / f"{dist}-1.0.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text(f"[nnlessons.lessons]\n{entry} = {module}\n")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,259 @@
+"""mkdocs hook: a page for every installed lesson, with the lesson's real output.
+
+Lessons are found the way ``nnlessons list`` finds them, through the entry-point
+group ``nnlessons.lessons``, so a newly installed lesson package gets its page
+with no edit to the docs. While the site builds:
+
+- ``on_config`` adds every lesson to the "Lessons" section of the nav (course
+  order) and starts ``nnlessons run ID --quick --device cpu --seed 0`` for each
+  lesson in a subprocess, two at a time;
+- ``on_files`` generates ``lessons/<id>.md``: the title, the module docstring
+  (rendered by mkdocstrings), the options table, and the run's output: the
+  terminal output exported by rich as HTML (colours kept), every PNG the run
+  saved, and its ``run.json``;
+- ``on_page_markdown`` fills the placeholders of hand-written pages:
+  ``<!-- nnlessons: lesson-table -->`` (all lessons, with links) and
+  ``<!-- nnlessons: terminal ARGS -->`` (the output of ``nnlessons ARGS``).
+
+``NNLESSONS_DOCS_OUTPUTS`` chooses which lessons run while building: ``all``
+(default), ``none``, or ids separated by commas (handy with ``mkdocs serve``
+while writing one lesson). A lesson that stops with a usage error (exit 2, for
+instance MNIST not cached and no network) shows what it printed up to there and
+the reason; a lesson that crashes fails a ``--strict`` build.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import logging
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.structure.files import File, Files
+from rich.console import Console
+from rich.terminal_theme import MONOKAI
+from rich.text import Text
+
+from nnlessons.registry import Lesson, LessonRegistry
+
+log = logging.getLogger("mkdocs.hooks.lesson_pages")
+
+TERMINAL_COLUMNS = 88
+PLACEHOLDER = re.compile(r"<!-- nnlessons: (lesson-table|terminal (.*?)) -->")
+
+
+@dataclass
+class LessonRun:
+    """What ``nnlessons run ID --quick`` left behind during the build."""
+
+    command: str
+    exit_code: int
+    terminal_html: str
+    stderr: str
+    pngs: list[Path] = field(default_factory=list)
+    run_json: str | None = None
+
+
+@dataclass
+class BuildState:
+    registry: LessonRegistry | None = None
+    lessons: list[Lesson] = field(default_factory=list)
+    runs: dict[str, Future] = field(default_factory=dict)
+    workdir: tempfile.TemporaryDirectory | None = None
+    pool: ThreadPoolExecutor | None = None
+
+
+STATE = BuildState()
+
+
+# ---- the terminal, as HTML ------------------------------------------------------------------
+
+
+def terminal_env() -> dict[str, str]:
+    """Colours on, progress bars off (``--quiet``), a fixed width: the same output every build."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TTY_INTERACTIVE")}
+    env.update(FORCE_COLOR="1", COLUMNS=str(TERMINAL_COLUMNS), LINES="50", TERM="xterm-256color", PYTHONHASHSEED="0")
+    return env
+
+
+def ansi_to_html(ansi: str) -> str:
+    """Terminal output with ANSI colours -> a ``<pre>`` block with inline colours."""
+    console = Console(record=True, file=open(os.devnull, "w"), width=TERMINAL_COLUMNS + 20,
+                      force_terminal=True, color_system="truecolor")
+    console.print(Text.from_ansi(ansi.rstrip("\n")), soft_wrap=True)
+    return console.export_html(theme=MONOKAI, inline_styles=True,
+                               code_format='<pre class="nnl-terminal"><code>{code}</code></pre>')
+
+
+def run_nnlessons(args: list[str], cwd: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nnlessons", *args], cwd=cwd, env=terminal_env(),
+                          capture_output=True, text=True, timeout=900)
+
+
+# ---- lesson runs ----------------------------------------------------------------------------
+
+
+def run_for_docs(lesson_id: str, workdir: str) -> LessonRun:
+    out = Path(workdir) / lesson_id
+    args = ["run", lesson_id, "--quick", "--device", "cpu", "--seed", "0", "--quiet", "--out", str(out)]
+    result = run_nnlessons(args, workdir)
+    run_json = out / "run.json"
+    pngs = sorted(out.rglob("*.png"), key=lambda p: p.stat().st_mtime_ns) if out.exists() else []
+    return LessonRun(
+        command=f"nnlessons run {lesson_id} --quick --device cpu --seed 0",
+        exit_code=result.returncode,
+        terminal_html=ansi_to_html(result.stdout),
+        stderr=result.stderr.strip(),
+        pngs=pngs,
+        run_json=run_json.read_text() if run_json.exists() else None,
+    )
+
+
+def lessons_to_run(lessons: list[Lesson]) -> list[str]:
+    wanted = os.environ.get("NNLESSONS_DOCS_OUTPUTS", "all").strip()
+    ids = [lesson.id for lesson in lessons]
+    if wanted == "all":
+        return ids
+    if wanted == "none":
+        return []
+    chosen = [part.strip() for part in wanted.split(",") if part.strip()]
+    return [i for i in ids if i in chosen]
+
+
+# ---- generated markdown ---------------------------------------------------------------------
+
+
+def cell(text: object) -> str:
+    """Text for a Markdown table cell."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def options_markdown(lesson: Lesson) -> str:
+    options = lesson.info.options
+    if not options:
+        return "This lesson has only the options every lesson has (see the [CLI reference](../cli.md)).\n"
+    rows = ["| option | type | default | `--quick` | allowed | help |", "| --- | --- | ---: | ---: | --- | --- |"]
+    for o in options:
+        quick = "" if o.quick is None else f"`{o.quick}`"
+        rows.append(f"| `{o.flag}` | `{o.type.__name__}` | `{o.default}` | {quick} | {cell(o.describe_range())} | {cell(o.help)} |")
+    common = ("Every lesson also takes `--device`, `--seed`, `--out`, `--quick`, `--json`, `--quiet` and "
+              "`--threads` (see the [CLI reference](../cli.md)).")
+    return "\n".join(rows) + "\n\n" + common + "\n"
+
+
+def output_markdown(lesson: Lesson, run: LessonRun | None) -> str:
+    if run is None:
+        return (f'!!! note "Not run for this build"\n    This build skipped the lesson runs '
+                f"(`NNLESSONS_DOCS_OUTPUTS`). Run it yourself: `nnlessons run {lesson.id} --quick`.\n")
+    parts = [f"Output of `{run.command}`, captured while this page was built:\n", run.terminal_html, ""]
+    if run.exit_code != 0:
+        reason = run.stderr.splitlines()[-1] if run.stderr else f"exit code {run.exit_code}"
+        parts.append(f'!!! warning "The run stopped here on the machine that built this site"\n'
+                     f"    {html.escape(reason)}\n\n"
+                     f"    On your machine: `nnlessons run {lesson.id}`.\n")
+    for png in run.pngs:
+        src = f"{lesson.id}/output/{png.name}"
+        parts.append(f"[![{png.stem.replace('_', ' ')}]({src}){{ loading=lazy }}]({src} \"{png.name}: open full size\")\n")
+    if run.run_json:
+        body = "\n".join("    " + line for line in run.run_json.rstrip().splitlines())
+        parts.append(f'??? info "run.json of this run"\n    ```json\n{body}\n    ```\n')
+    return "\n".join(parts)
+
+
+def lesson_text(lesson: Lesson) -> str:
+    """The lesson's text: its module docstring through mkdocstrings, else the explain hook's Markdown."""
+    custom = STATE.registry.call(lesson, "nnlessons_explain")
+    if inspect.ismodule(lesson.plugin) and custom is None:
+        return f"::: {lesson.plugin.__name__}\n    options:\n      members: false\n      show_root_heading: false\n"
+    return custom if custom is not None else STATE.registry.explain_text(lesson)
+
+
+def lesson_page(lesson: Lesson, run: LessonRun | None) -> str:
+    info = lesson.info
+    return f"""# {info.title}
+
+```bash
+nnlessons explain {info.id}       # this page, in your terminal
+nnlessons run {info.id} --help    # its options
+nnlessons run {info.id}           # run it
+```
+
+{lesson_text(lesson)}
+## Options
+
+{options_markdown(lesson)}
+## Output of a quick run
+
+{output_markdown(lesson, run)}"""
+
+
+def lesson_table() -> str:
+    rows = ["| # | lesson | what you will see | concepts | default run |", "| ---: | --- | --- | --- | ---: |"]
+    for number, lesson in enumerate(STATE.lessons, start=1):
+        info = lesson.info
+        download = " + MNIST download" if info.needs_download else ""
+        rows.append(f"| {number} | [{cell(info.title)}](lessons/{info.id}.md)<br>`{info.id}` | {cell(info.summary)} "
+                    f"| {cell(', '.join(info.concepts))} | ~{info.cpu_seconds:g} s{download} |")
+    broken = [l for l in STATE.registry.lessons.values() if l.broken] if STATE.registry else []
+    for lesson in broken:
+        rows.append(f"| | `{lesson.id}` (broken) | {cell(lesson.error)} | | |")
+    return "\n".join(rows) + "\n"
+
+
+# ---- mkdocs events --------------------------------------------------------------------------
+
+
+def on_config(config):
+    STATE.registry = LessonRegistry.from_entry_points()
+    STATE.lessons = [lesson for lesson in STATE.registry.ordered() if not lesson.broken]
+    for lesson in STATE.registry.ordered():
+        if lesson.broken:
+            log.warning("lesson plugin %s is broken and gets no page: %s", lesson.id, lesson.error)
+    for section in config["nav"]:
+        if isinstance(section, dict) and "Lessons" in section:
+            section["Lessons"] = [{lesson.info.title: f"lessons/{lesson.id}.md"} for lesson in STATE.lessons]
+    STATE.workdir = tempfile.TemporaryDirectory(prefix="nnlessons-docs-")
+    STATE.pool = ThreadPoolExecutor(max_workers=2)
+    STATE.runs = {i: STATE.pool.submit(run_for_docs, i, STATE.workdir.name) for i in lessons_to_run(STATE.lessons)}
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    for lesson in STATE.lessons:
+        run = STATE.runs[lesson.id].result() if lesson.id in STATE.runs else None
+        if run is not None:
+            if run.exit_code == 2:
+                log.info("lesson %s stopped early while building the docs: %s", lesson.id, run.stderr)
+            elif run.exit_code != 0:
+                log.warning("lesson %s failed while building the docs (exit %s): %s", lesson.id, run.exit_code, run.stderr)
+            for png in run.pngs:
+                files.append(File.generated(config, f"lessons/{lesson.id}/output/{png.name}", abs_src_path=str(png)))
+        files.append(File.generated(config, f"lessons/{lesson.id}.md", content=lesson_page(lesson, run)))
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    def fill(match: re.Match) -> str:
+        if match.group(1) == "lesson-table":
+            return lesson_table()
+        args = match.group(2).split()
+        result = run_nnlessons(args, STATE.workdir.name)
+        if result.returncode != 0:
+            log.warning("`nnlessons %s` failed while building %s: %s", " ".join(args), page.file.src_uri, result.stderr)
+        return f"```console\n$ nnlessons {' '.join(args)}\n```\n\n" + ansi_to_html(result.stdout)
+
+    return PLACEHOLDER.sub(fill, markdown)
+
+
+def on_post_build(config) -> None:
+    if STATE.pool is not None:
+        STATE.pool.shutdown()
+    if STATE.workdir is not None:
+        STATE.workdir.cleanup()
