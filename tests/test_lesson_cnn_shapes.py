@@ -13,13 +13,13 @@ from click.testing import CliRunner
 
 from nnlessons import LessonInputError
 from nnlessons.cli import cli
+from nnlessons.drawn_digit import draw_digit
 from nnlessons_cnn_shapes.by_hand import (
     conv2d_by_hand,
     max_abs_diff,
     max_pool2d_by_hand,
     window_channel_sums,
 )
-from nnlessons_cnn_shapes.digit import draw_digit
 from nnlessons_cnn_shapes.examples import (
     RGB_BIAS,
     RGB_FILTER,

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch import nn
 
+from nnlessons.drawn_digit import draw_digit
 from nnlessons_cnn_shapes.by_hand import max_abs_diff, max_pool2d_by_hand
-from nnlessons_cnn_shapes.digit import draw_digit
 from nnlessons_cnn_shapes.formula import conv_output_size
 from nnlessons_cnn_shapes.plots import feature_map_figure
 from nnlessons_cnn_shapes.report import Claim, shape_text
