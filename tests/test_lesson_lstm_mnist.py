@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -12,18 +13,22 @@ import pytest
 import torch
 from click.testing import CliRunner
 from mnist_fixtures import tiny_mnist, write_tiny_mnist  # noqa: F401  (tiny_mnist is a fixture)
+from rich.console import Console
 
 from nnlessons.cli import cli
-from nnlessons.mnist import load_mnist
+from nnlessons.drawn_digit import draw_digits
+from nnlessons.mnist import MNIST_MEAN, MNIST_STD, load_mnist
+from nnlessons.run_context import Params, RunContext
 from nnlessons_lstm_mnist.data import prepare
 from nnlessons_lstm_mnist.lesson import confusion_matrix, grid_indices
 from nnlessons_lstm_mnist.model import RowLSTM, build_model, expected_parameter_count, lstm_by_hand, without_batch_first
 from nnlessons_lstm_mnist.recipes import DEFAULT_RECIPE, NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
 from nnlessons_lstm_mnist.train import cpu_threads, fit, losses_over_steps, predict, seconds_to_reach
+from nnlessons_lstm_mnist.without_data import ROW_READING_FIGURE, drawn_batch, model_before_data, state_change_per_step
 
 REPO = Path(__file__).resolve().parents[1]
-PNGS = {"loss_curve.png", "confusion_matrix.png", "test_digits.png", "lstm_output.png"}
+PNGS = {"lstm_reads_rows.png", "loss_curve.png", "confusion_matrix.png", "test_digits.png", "lstm_output.png"}
 
 
 @pytest.fixture(autouse=True)
@@ -94,6 +99,58 @@ def test_build_model_is_seeded_and_leaves_global_rng_alone() -> None:
     assert torch.equal(torch.rand(1), before)
     assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
     assert not torch.equal(a.fc.weight, c.fc.weight)
+
+
+# ---- step 1, before any data: the model on drawn digits ---------------------------------------
+
+
+def test_drawn_batch_is_the_four_drawn_digits_scaled_like_the_data() -> None:
+    raw = drawn_batch(torch.device("cpu"), normalize=False)
+    assert raw.shape == (4, 28, 28) and torch.equal(raw, draw_digits())
+    standardised = drawn_batch(torch.device("cpu"), normalize=True)
+    torch.testing.assert_close(standardised, (draw_digits() - MNIST_MEAN) / MNIST_STD)
+    assert standardised.min().item() == pytest.approx(-MNIST_MEAN / MNIST_STD)  # the background, as in MNIST
+
+
+def test_state_change_is_the_distance_between_consecutive_states() -> None:
+    outputs = torch.randn(3, 28, 100)
+    changes = state_change_per_step(outputs)
+    assert changes.shape == (3, 28)
+    assert changes[:, 0].tolist() == pytest.approx(outputs[:, 0].norm(dim=1).tolist())  # from h_(-1) = 0
+    for t in (1, 13, 27):
+        assert changes[:, t].tolist() == pytest.approx((outputs[:, t] - outputs[:, t - 1]).norm(dim=1).tolist())
+
+
+def test_repeating_one_row_lets_the_state_settle_and_a_new_row_moves_it() -> None:
+    model = build_model(torch.device("cpu"), 0)
+    images = torch.zeros(1, 28, 28)
+    images[0, 4:24, 12:15] = 1.0  # a stem: the same row 20 times
+    images[0, 24, 8:20] = 1.0  # then a foot: a new row
+    with torch.no_grad():
+        changes = state_change_per_step(model.lstm(images)[0])[0]  # (28,)
+    assert changes[23] < 0.1 * changes[5]  # the 20th identical row hardly moves the state
+    assert changes[24] > 10 * changes[23]  # the foot does
+
+
+def step_one_context(tmp_path: Path) -> tuple[RunContext, io.StringIO]:
+    text = io.StringIO()
+    ctx = RunContext(lesson_id="lstm-mnist", device=torch.device("cpu"), seed=0, out_dir=tmp_path, params=Params({}),
+                     console=Console(file=text, width=120))
+    return ctx, text
+
+
+def test_step_one_numbers_on_drawn_digits(tmp_path: Path) -> None:
+    ctx, text = step_one_context(tmp_path)
+    metrics = model_before_data(ctx, build_model(ctx.device, 0), normalize=True)
+    assert metrics["parameter_count"] == metrics["parameter_count_formula"] == 4 * (100 * 28 + 100 * 100 + 2 * 100) + 100 * 10 + 10
+    assert metrics["parameter_count"] == 53_010
+    assert metrics["last_step_vs_h_n_max_abs_diff"] == 0.0
+    assert metrics["by_hand_vs_nn_lstm_max_abs_diff"] < 1e-6  # the page says about 1e-7
+    assert metrics["no_batch_first_same_shape"] == 1 and metrics["no_batch_first_max_abs_diff"] > 0.01
+    # the page: along the stem of the 1 the state settles (0.004 with seed 0), and the foot moves it again
+    assert metrics["drawn_one_smallest_move_on_ink"] < 0.01 < 0.5 < metrics["drawn_one_biggest_move"]
+    assert "[4, 28, 100]" in text.getvalue() and "53,010" in text.getvalue()
+    assert ctx.artifacts == [tmp_path / ROW_READING_FIGURE] and (tmp_path / ROW_READING_FIGURE).stat().st_size > 20_000
 
 
 # ---- step sizes: why the notes' recipe is slow ------------------------------------------------
@@ -182,6 +239,7 @@ def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) 
     assert record["threads"] == torch.get_num_threads()  # the lesson keeps PyTorch's thread count
     assert metrics["n_train"] == 60 and metrics["n_test"] == 30 and metrics["epochs"] == 4
     assert metrics["parameter_count"] == metrics["parameter_count_formula"] == 53_010
+    assert metrics["drawn_one_smallest_move_on_ink"] < metrics["drawn_one_biggest_move"]
     assert metrics["last_step_vs_h_n_max_abs_diff"] == 0.0
     assert metrics["by_hand_vs_nn_lstm_max_abs_diff"] < 1e-5
     assert metrics["no_batch_first_same_shape"] == 1 and metrics["no_batch_first_max_abs_diff"] > 0.01

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import subprocess
@@ -14,10 +15,13 @@ import torch.nn.functional as F
 from click.testing import CliRunner
 from mnist_fixtures import write_tiny_mnist
 from PIL import Image
+from rich.console import Console
+from torch import nn
 
 from nnlessons import LessonInputError
 from nnlessons.cli import cli
-from nnlessons.run_context import ProgressTask
+from nnlessons.drawn_digit import draw_digits
+from nnlessons.run_context import Params, ProgressTask, RunContext
 from nnlessons_mnist_mlp import folder
 from nnlessons_mnist_mlp.lesson import digits_to_show, lesson_claims
 from nnlessons_mnist_mlp.model import (
@@ -28,6 +32,14 @@ from nnlessons_mnist_mlp.model import (
     softmax_pitfall_loss_floor,
 )
 from nnlessons_mnist_mlp.training import TensorData, evaluate, train, training_step
+from nnlessons_mnist_mlp.without_data import (
+    FLATTEN_FIGURE,
+    TEMPLATE_FIGURE,
+    drawn_digits,
+    flatten_checks,
+    show_templates,
+    steps_before_data,
+)
 
 CPU = torch.device("cpu")
 TIMING_METRICS = {"imagefolder_us_per_image", "tensor_index_us_per_image"}
@@ -88,6 +100,72 @@ def test_softmax_pitfall_floor_is_the_minimum_over_probability_vectors() -> None
     losses = F.cross_entropy(probabilities, labels, reduction="none")
     assert losses.min().item() >= floor - 1e-6
     assert F.cross_entropy(torch.eye(10), torch.arange(10)).item() == pytest.approx(floor, abs=1e-6)
+
+
+# ---- steps 1-3, before any data: the drawn digits ---------------------------------------------
+
+
+def before_data_context(tmp_path: Path, hidden: int = 256, normalize: bool = False) -> tuple[RunContext, io.StringIO]:
+    text = io.StringIO()
+    ctx = RunContext(lesson_id="mnist-mlp", device=CPU, seed=0, out_dir=tmp_path,
+                     params=Params({"hidden": hidden, "normalize": normalize}), console=Console(file=text, width=120))
+    return ctx, text
+
+
+def test_drawn_digits_come_with_their_labels() -> None:
+    digits = drawn_digits(CPU, normalize=False)
+    assert digits.images.shape == (4, 28, 28) and torch.equal(digits.images, draw_digits())
+    assert digits.labels.tolist() == [0, 1, 3, 7] and digits.labels.dtype == torch.long
+    standardised = drawn_digits(CPU, normalize=True).images
+    torch.testing.assert_close(standardised, (draw_digits() - 0.1307) / 0.3081)
+
+
+class ColumnsFirst(nn.Module):
+    """A wrong flatten, to see that the check can fail: it reads the image column by column."""
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return images.transpose(-1, -2).reshape(len(images), -1)  # (B, [1,] 28, 28) -> (B, 784)
+
+
+def test_flatten_puts_pixel_r_c_at_28r_plus_c() -> None:
+    images = torch.rand(3, 28, 28)
+    checks = flatten_checks(MnistMLP(hidden=8), images)
+    assert checks == {"flatten_vs_reshape_max_abs_diff": 0.0, "flatten_with_channel_max_abs_diff": 0.0,
+                      "flatten_position_mismatches": 0}
+    flat = MnistMLP(hidden=8).flatten(images)  # (3, 784)
+    assert torch.equal(flat[:, 28 * 5 : 28 * 6], images[:, 5])  # row 5 is positions 140..167
+    column_major = MnistMLP(hidden=8)
+    column_major.flatten = ColumnsFirst()
+    wrong = flatten_checks(column_major, images)
+    assert wrong["flatten_position_mismatches"] > 3 * 700 and wrong["flatten_vs_reshape_max_abs_diff"] > 0.5
+
+
+def test_a_hidden_unit_is_its_template_times_the_image_summed(tmp_path: Path) -> None:
+    ctx, text = before_data_context(tmp_path, hidden=3)
+    torch.manual_seed(6)
+    model = MnistMLP(hidden=3)
+    metrics = show_templates(ctx, model, drawn_digits(CPU, normalize=False))
+    assert metrics["template_vs_linear_max_abs_diff"] <= 1e-6
+    seven = draw_digits()[3]  # (28, 28)
+    unit_2 = (model.hidden.weight[2].view(28, 28) * seven).sum() + model.hidden.bias[2]
+    assert unit_2.item() == pytest.approx(model.hidden(seven.reshape(1, 784))[0, 2].item(), abs=1e-6)
+    assert f"{unit_2.item():.6g}" in text.getvalue()  # the table prints the template sum of each unit
+    assert (tmp_path / TEMPLATE_FIGURE).stat().st_size > 20_000
+
+
+def test_steps_before_data_numbers(tmp_path: Path) -> None:
+    ctx, text = before_data_context(tmp_path)
+    torch.manual_seed(0)
+    metrics = steps_before_data(ctx, MnistMLP(hidden=256))
+    assert metrics["parameters"] == metrics["parameters_by_formula"] == 784 * 256 + 256 + 256 * 10 + 10 == 203_530
+    assert metrics["flatten_position_mismatches"] == 0 and metrics["flatten_vs_reshape_max_abs_diff"] == 0
+    assert metrics["template_vs_linear_max_abs_diff"] <= 1e-6
+    assert metrics["functional_vs_module_max_abs_diff"] <= 1e-6 and metrics["functional_vs_module_grad_max_abs_diff"] <= 1e-6
+    assert metrics["cross_entropy_vs_nll_log_softmax_max_abs_diff"] <= 1e-6
+    assert metrics["cross_entropy_vs_by_hand_max_abs_diff"] <= 1e-5
+    output = text.getvalue()
+    assert "[4, 28, 28] -> [4, 784]" in output and "203,530" in output and "softmax(logits)[label]" in output
+    assert ctx.artifacts == [tmp_path / FLATTEN_FIGURE, tmp_path / TEMPLATE_FIGURE]
 
 
 # ---- training and evaluation ------------------------------------------------------------------
@@ -208,12 +286,14 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     assert m["softmax_sum_max_abs_diff"] <= 1e-6 and m["softmax_argmax_mismatches"] == 0
     assert m["test_accuracy"] >= 0.8 > 0.1 == m["chance_accuracy"]
     assert m["start_gradient_norm_softmax_pitfall"] < 0.2 * m["start_gradient_norm_logits"]  # about tenfold smaller
-    assert m["claims_holding"] == m["claims_total"] == 11
+    assert m["flatten_position_mismatches"] == 0 and m["flatten_vs_reshape_max_abs_diff"] == 0
+    assert m["flatten_with_channel_max_abs_diff"] == 0 and m["template_vs_linear_max_abs_diff"] <= 1e-6
+    assert m["claims_holding"] == m["claims_total"] == 13
     broken = dict(m, softmax_argmax_mismatches=1, imagefolder_pixel_max_abs_diff=1 / 255)
     assert [claim for claim, *_, holds in lesson_claims(broken) if not holds] == [
         "ImageFolder pixels == MNIST bytes / 255", "argmax(softmax) == argmax(logits) (mismatches)"]
     out = record["out_dir"]
-    for name in ("loss.png", "probabilities.png", "folder_batch.png"):
+    for name in ("flattened_digit.png", "hidden_unit_templates.png", "loss.png", "probabilities.png", "folder_batch.png"):
         assert str(out / name) in record["artifacts"] and (out / name).stat().st_size > 10_000
     pngs = sorted((out / "digits").glob("*/*.png"))
     assert len(pngs) == 70 and Image.open(pngs[0]).size == (28, 28) and Image.open(pngs[0]).mode == "L"

@@ -47,6 +47,29 @@ matters). Total: `4 * (100*28 + 100*100 + 2*100) + (100*10 + 10) = 53,010`
 parameters. The lesson writes the equations above as a loop and checks that it
 gives the same outputs as `nn.LSTM` (max abs difference around 1e-7).
 
+## Step 1 runs without the data: the model on drawn digits
+
+Shapes, gates and parameters do not depend on what the pixels show, so the lesson starts
+with them before it loads MNIST: on a machine without MNIST and without a network, step 1
+still runs in full, and only then does the lesson stop and say which files are missing.
+Its input is a batch of four digits (0, 1, 3, 7) that the lesson draws itself from pen
+strokes (`nnlessons.drawn_digit`): 28 x 28 like MNIST, scaled like the training data, a
+tensor `(4, 28, 28)`. On it the lesson prints the shape of every tensor, runs the three
+checks (the last step is `h_n`; the gate equations by hand equal `nn.LSTM`; no
+`batch_first` runs silently with other numbers), and the parameter table.
+
+Then it looks at how the (still untrained) LSTM reads a digit. `lstm_reads_rows.png` has
+one block per drawn digit: the image, whose row `t` is the input of time step `t`; next to
+it `h_t`, the 100 hidden units after each step, drawn with the same vertical axis, so row
+`t` of the image lines up with the state after reading it; and how far the state moves at
+each step, `||h_t - h_(t-1)||`. The weights are random, yet the mechanics show. Over the
+blank top rows the state settles quickly. When the strokes arrive it jumps. Along the
+straight stem of the 1, where the same row comes again and again, the state settles again
+(to 0.004 per step with seed 0), and it jumps back up when the foot of the 1 arrives: `h_t`
+depends on the rows read so far, and a row just like the last one changes it little. A
+table gives, per digit, the biggest move and the smallest move on a row with ink. Training
+(step 4) is what makes these states useful: different for different digits by the last row.
+
 ## The data, and why there is no DataLoader here
 
 MNIST comes from the core data layer (`nnlessons.mnist`): torchvision's files,
@@ -110,11 +133,13 @@ The notes' recipe is still available: `--optimizer sgd --lr 0.01 --batch-size 32
 
 ## What to look at in the output
 
-1. The data table: shapes, float32 on your device, pixel mean and std.
-2. The shape table and three checks: the last step of the output equals `h_n`;
-   the gate equations written by hand equal `nn.LSTM`; the same weights without
-   `batch_first` run without complaint and give other numbers. Then the parameter
-   count per tensor and the formula that predicts it.
+1. Before any data: the shape table for a batch of four drawn digits, the three checks
+   (the last step of the output equals `h_n`; the gate equations written by hand equal
+   `nn.LSTM`; the same weights without `batch_first` run without complaint and give other
+   numbers), the parameter count per tensor and the formula that predicts it, and
+   `lstm_reads_rows.png` with its table of how far `h_t` moves per row. Without MNIST
+   the run stops after this step with exit code 2 and the message naming the files.
+2. The data table: shapes, float32 on your device, pixel mean and std.
 3. The first-step table: gradient norm per tensor and how far each recipe's first
    step moves it.
 4. One progress bar per epoch, then a table per epoch (train loss, test accuracy,
@@ -124,21 +149,21 @@ The notes' recipe is still available: `--optimizer sgd --lr 0.01 --batch-size 32
 5. The accuracy per digit and `confusion_matrix.png`: the largest cells off the
    diagonal show which digits get mixed up (typically 5 read as 3, 4 or 7 read as
    9). `test_digits.png` shows test digits with both labels, mistakes in red.
-6. `lstm_output.png`: the 100 hidden units (vertical) over the 28 rows
+   `lstm_output.png`: the 100 hidden units (vertical) over the 28 rows
    (horizontal) for one test digit, in the trained and in the untrained model.
    Trained: over the blank top rows the units hold a steady "nothing yet" pattern;
    when the strokes arrive the pattern changes row by row, and by the last rows many
    units sit near -1 or +1. The last column is all the Linear layer sees. Untrained:
    small values that react only faintly when the strokes arrive.
-7. The saved `state_dict`, loaded into a fresh model, gives the same logits.
+   Finally the saved `state_dict`, loaded into a fresh model, gives the same logits.
 
 ## Pitfalls
 
 - Feed `(B, 28, 28)` with `batch_first=True`, or `(28, B, 28)` without it. Forget
   `batch_first=True` and nothing fails: a `(B, 28, 28)` batch is read as B time steps
   of 28 sequences, and the output even has the same shape `(B, 28, 100)`. Only the
-  numbers are wrong, because the network now mixes the images of the batch. The
-  shape step of the output computes this (third check).
+  numbers are wrong, because the network now mixes the images of the batch. Step 1
+  of the output computes this (third check).
 - Evaluate under `torch.no_grad()` (and `model.eval()`): the notes call the
   network on all 10,000 test images with autograd on, which keeps the graph of
   28 steps x 10,000 images in memory for nothing.

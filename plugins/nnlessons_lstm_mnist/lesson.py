@@ -1,4 +1,4 @@
-"""The lesson's run: data, shapes, parameters, step sizes, training, results, in that order."""
+"""The lesson's run: the model on drawn digits (no data needed), then MNIST, step sizes, training, results."""
 
 from __future__ import annotations
 
@@ -11,22 +11,14 @@ import numpy as np
 import torch
 
 from nnlessons.mnist import MNIST_MEAN, MNIST_STD
-from nnlessons.precision import full_float32
 from nnlessons.run_context import Params, RunContext
 from nnlessons_lstm_mnist import plots
 from nnlessons_lstm_mnist.data import DeviceData, class_counts, load_splits, prepare
-from nnlessons_lstm_mnist.model import (
-    GATES,
-    RowLSTM,
-    build_model,
-    expected_parameter_count,
-    lstm_by_hand,
-    parameter_rows,
-    without_batch_first,
-)
+from nnlessons_lstm_mnist.model import RowLSTM, build_model
 from nnlessons_lstm_mnist.recipes import NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
 from nnlessons_lstm_mnist.train import EpochResult, accuracy, fit, logits_of, losses_over_steps, predict
+from nnlessons_lstm_mnist.without_data import model_before_data
 
 GRID_SIZE = 32
 GRID_MISTAKES = 8  # at most this many of the grid's digits are chosen among the mistakes
@@ -42,7 +34,7 @@ def recipe_from(params: Params) -> Recipe:
     )
 
 
-# ---- 1. data ----------------------------------------------------------------------------------
+# ---- 2. data (step 1, the model on drawn digits, is in without_data.py) ------------------------
 
 
 def show_data(ctx: RunContext, recipe: Recipe) -> DeviceData:
@@ -62,58 +54,6 @@ def show_data(ctx: RunContext, recipe: Recipe) -> DeviceData:
         caption=f"pixels {scaling}; batches are cut from these tensors by indexing with a seeded permutation",
     )
     return data
-
-
-# ---- 2. shapes and parameters -----------------------------------------------------------------
-
-
-def show_shapes(ctx: RunContext, model: RowLSTM, data: DeviceData, batch_size: int) -> dict[str, float]:
-    """Run one batch through the model, print every shape, and check the LSTM against its equations."""
-    images = data.train_images[:batch_size]  # (B, 28, 28)
-    with torch.no_grad(), full_float32():
-        outputs, (h_n, c_n) = model.lstm(images)  # (B, 28, 100), (1, B, 100), (1, B, 100)
-        logits = model(images)  # (B, 10)
-        by_hand_outputs, by_hand_h, by_hand_c = lstm_by_hand(images, model.lstm)
-        time_first_outputs = without_batch_first(model.lstm)(images)[0]  # reads (B, 28, 28) as B steps of 28 sequences
-    rows = [
-        ("input: B digits, 28 rows (time steps) of 28 pixels", list(images.shape)),
-        ("LSTM output: h_t at every step t", list(outputs.shape)),
-        ("h_n: hidden state after the last row", list(h_n.shape)),
-        ("c_n: cell state (the memory) after the last row", list(c_n.shape)),
-        ("output[:, -1, :]: what the Linear layer reads", list(outputs[:, -1, :].shape)),
-        ("logits: one score per digit", list(logits.shape)),
-    ]
-    ctx.table("Shapes through the model", ["tensor", "shape"], [(name, str(shape)) for name, shape in rows],
-              caption=f"B = {len(images)}; the leading 1 of h_n and c_n is (layers x directions)")
-    last_vs_h = (outputs[:, -1, :] - h_n[0]).abs().max().item()
-    same_shape = time_first_outputs.shape == outputs.shape
-    time_first_difference = (time_first_outputs - outputs).abs().max().item()
-    by_hand = max((by_hand_outputs - outputs).abs().max().item(), (by_hand_h - h_n).abs().max().item(),
-                  (by_hand_c - c_n).abs().max().item())
-    ctx.table(
-        "Checks",
-        ["claim", "max abs difference"],
-        [("output[:, -1, :] equals h_n[0] (one layer, one direction)", last_vs_h),
-         ("the gate equations written by hand equal nn.LSTM (outputs, h_n, c_n)", by_hand),
-         (f"the same weights without batch_first: no error, output shape {list(time_first_outputs.shape)}"
-          f"{' (the same!)' if same_shape else ''}, but other numbers", time_first_difference)],
-    )
-    return {"last_step_vs_h_n_max_abs_diff": last_vs_h, "by_hand_vs_nn_lstm_max_abs_diff": by_hand,
-            "no_batch_first_same_shape": int(same_shape), "no_batch_first_max_abs_diff": time_first_difference}
-
-
-def show_parameters(ctx: RunContext, model: RowLSTM) -> dict[str, int]:
-    rows = parameter_rows(model)
-    total = sum(count for _, _, count, _ in rows)
-    formula = expected_parameter_count(model.lstm.hidden_size)
-    ctx.table(
-        "Parameters per tensor",
-        ["tensor", "shape", "parameters", "what it is"],
-        rows,
-        footer=["total", "", total, f"formula 4*(100*28 + 100*100 + 2*100) + 100*10 + 10 = {formula:,}"],
-        caption=f"the 4*100 rows of the LSTM tensors are the gates, in PyTorch's order: {', '.join(GATES)}",
-    )
-    return {"parameter_count": total, "parameter_count_formula": formula}
 
 
 # ---- 3. why the notes' recipe is slow ---------------------------------------------------------
@@ -246,15 +186,13 @@ def save_and_reload(ctx: RunContext, model: RowLSTM, data: DeviceData) -> float:
 
 def run(ctx: RunContext) -> dict[str, Any]:
     recipe = recipe_from(ctx.params)
-    ctx.heading("1. The data: MNIST, moved to the device once")
-    data = show_data(ctx, recipe)
-
-    ctx.heading("2. The model: an LSTM reads the digit row by row")
+    ctx.heading("1. The model, before any data: an LSTM reads a digit row by row")
     model = build_model(ctx.device, ctx.seed)
     untrained = copy.deepcopy(model)
-    metrics: dict[str, Any] = {}
-    metrics |= show_shapes(ctx, model, data, min(recipe.batch_size, len(data.train_labels)))
-    metrics |= show_parameters(ctx, model)
+    metrics: dict[str, Any] = model_before_data(ctx, model, recipe.normalize)
+
+    ctx.heading("2. The data: MNIST, moved to the device once")
+    data = show_data(ctx, recipe)
 
     ctx.heading("3. Why the notes' recipe learns slowly")
     metrics |= show_first_steps(ctx, model, data, recipe)

@@ -88,3 +88,26 @@ def lstm_output_figure(image: np.ndarray, trained: np.ndarray, untrained: np.nda
         ax.set(title=f"LSTM output h_t, {name}", xlabel="time step t (image row)", ylabel="hidden unit")
     fig.colorbar(shown, ax=[trained_ax, untrained_ax], label="h_t value (in -1..1)")
     return fig
+
+
+def rows_as_time_steps_figure(images: np.ndarray, outputs: np.ndarray, changes: np.ndarray, digits: list[str]) -> Figure:
+    """For each drawn digit: its rows (time steps, top to bottom), h_t per step, and ||h_t - h_(t-1)|| per step.
+
+    :param images: (B, 28, 28) ink, 0 = background; :param outputs: (B, 28, H) h_t; :param changes: (B, 28).
+    The three panels of a digit share the vertical axis: row t of the image is what step t reads.
+    """
+    fig = Figure(figsize=(14, 8.6), layout="constrained")
+    fig.suptitle("How an LSTM reads a digit: one image row per time step (untrained weights, drawn digits, no data needed)")
+    steps = np.arange(images.shape[1])
+    largest_change, largest_value = float(changes.max()), float(np.abs(outputs).max())
+    for index, (group, digit) in enumerate(zip(fig.subfigures(2, 2).flat, digits)):
+        image_ax, state_ax, change_ax = group.subplots(1, 3, sharey=True, gridspec_kw={"width_ratios": [1, 1.7, 0.9]})
+        image_ax.imshow(images[index], cmap="gray_r", aspect="auto")
+        image_ax.set(title=f"drawn '{digit}'", xlabel="pixel in the row (28 inputs)", ylabel="row = time step t")
+        shown = state_ax.imshow(outputs[index], cmap="RdBu_r", vmin=-largest_value, vmax=largest_value,
+                                aspect="auto")  # (28, H): t x units
+        state_ax.set(title="h_t: 100 hidden units", xlabel="hidden unit")
+        change_ax.barh(steps, changes[index], height=0.8, color="tab:purple")
+        change_ax.set(title="how far h_t moves", xlabel="||h_t - h_(t-1)||", xlim=(0, 1.05 * largest_change))
+        group.colorbar(shown, ax=state_ax, location="bottom", shrink=0.8, label="h_t value")
+    return fig

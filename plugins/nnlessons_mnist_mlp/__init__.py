@@ -9,17 +9,48 @@ together: the network sees 784 unrelated inputs. Trained on all 60,000 training 
 expected to get about 98% of the test digits right: the number every later model (a CNN, the LSTM
 of `lstm-mnist`) has to beat.
 
-The lesson runs in eight steps, each printed under its own heading:
+The lesson runs in eight steps, each printed under its own heading. The first three need no
+data: they run on four digits (0, 1, 3, 7) that the lesson draws itself, so they print and plot
+the same on a machine without MNIST or a network, where the run then stops at step 4 with exit
+code 2 and a message naming the missing files.
 
-1. load MNIST from the cache (downloaded once, checksums verified by torchvision);
-2. the notes' image-folder pipeline: write a few digits as PNG files, one folder per class, and
+1. the network before any data: how a 28 x 28 image becomes 784 inputs, the layers and their
+   parameter count, and what one hidden unit computes;
+2. the same network written with `torch.nn.functional` and as an `nn.Module`;
+3. why `CrossEntropyLoss` takes logits, not probabilities;
+4. load MNIST from the cache (downloaded once, checksums verified by torchvision);
+5. the notes' image-folder pipeline: write a few digits as PNG files, one folder per class, and
    read them back with `ImageFolder`, `transforms` and a `DataLoader`;
-3. the network and its parameter count;
-4. the same network written with `torch.nn.functional` and as an `nn.Module`;
-5. why `CrossEntropyLoss` takes logits, not probabilities;
 6. training with Adam and the five-step loop;
 7. the notes' version (softmax inside the network) trained from the same start, to see the damage;
 8. softmax probabilities of a few test digits.
+
+## Before any data: 784 inputs, and a hidden unit is a 28 x 28 template
+
+The shapes and the arithmetic of the network do not depend on what the pixels show, so the lesson
+starts with them, on a batch `(4, 28, 28)` of digits drawn from pen strokes by
+`nnlessons.drawn_digit` (pixels in [0, 1] like MNIST's bytes / 255, standardised too under
+`--normalize`). Drawn, not handwritten: good for shapes and checks, not for accuracy.
+
+`nn.Flatten()` turns each image into one row of 784 numbers: row 0 of the image, then row 1,
+and so on, so pixel `(r, c)` lands at position `28 * r + c`. The lesson checks this for every
+pixel of the batch, checks that it equals `x.reshape(4, 784)`, and that a batch shaped
+`(4, 1, 28, 28)` (with the channel dimension `ImageFolder` gives, step 5) flattens to the same
+numbers. `flattened_digit.png` shows the drawn 7 above its 784 numbers in a line, with one
+image row boxed in the picture and shaded in the line. In the line, neighbours above and below
+in the image are 28 positions apart: nothing tells the network that they were close, and it
+would learn just as well if every image's pixels were shuffled the same way.
+
+Then the layer table (shapes and parameters per layer, for the batch of drawn digits) and the
+parameter count against the formula below. Each of the 256 hidden units holds one row of `W1`:
+784 weights, one per pixel, which can be drawn as a 28 x 28 picture, a *template*. The unit's
+value is `sum(template * image) + bias`, then ReLU. The lesson computes that for the first four
+units on the drawn 7 and compares it with what `nn.Linear` gives (the same up to float
+rounding). `hidden_unit_templates.png` shows the four templates, and below each one
+`template * image`, the part each pixel adds; the sum plus the bias is the number in the title.
+Untrained, the templates are noise (uniform in `+-1/sqrt(784) = +-0.036`): which units a digit
+switches on is chance. Training reshapes the templates until the units that fire say something
+about the digit.
 
 ## The maths
 
@@ -38,9 +69,9 @@ PyTorch (`--hidden` changes 256; the formula follows).
 ## Logits for the loss, softmax for people
 
 `nn.CrossEntropyLoss` (and `F.cross_entropy`) computes `-z_y + log(sum_j exp(z_j))` from the raw
-scores `z` itself: it contains the log-softmax. Step 5 computes the same loss three ways
-(`CrossEntropyLoss`, `NLLLoss` of `log_softmax`, and `-log softmax(z)[y]` by hand) and prints the
-differences (0 up to float rounding).
+scores `z` itself: it contains the log-softmax. Step 3 computes the same loss three ways
+(`CrossEntropyLoss`, `NLLLoss` of `log_softmax`, and `-log softmax(z)[y]` by hand), on the
+untrained network and the drawn digits, and prints the differences (0 up to float rounding).
 
 So the network must end with the last `Linear`, and the loss gets the logits. If you put a
 `Softmax` layer at the end and feed its output to `CrossEntropyLoss`, the loss applies a second
@@ -74,8 +105,8 @@ registers them so `model.parameters()` finds them for the optimizer, moves them 
 `model.to(device)`, saves them in `model.state_dict()`, and switches behaviour with
 `model.train()` / `model.eval()` for layers such as dropout.
 
-Step 4 copies the module's four weight tensors into plain tensors, runs both versions on the
-same 64 images and compares the logits and the gradients of the loss: identical (the max abs
+Step 2 copies the module's four weight tensors into plain tensors, runs both versions on the
+same four drawn digits and compares the logits and the gradients of the loss: identical (the max abs
 differences are printed; they are 0, or float rounding on other devices). When to use which:
 
 - layers with weights: `nn.Module` (`nn.Linear`, `nn.Conv2d`), so the weights are found, moved
@@ -120,7 +151,7 @@ labels.
 ## Why training does not use a DataLoader here
 
 Opening, decoding and converting one PNG per sample is Python work for every image of every
-epoch (step 2 times it against indexing a tensor); MNIST is 47 MB as bytes, so it fits in memory.
+epoch (step 5 times it against indexing a tensor); MNIST is 47 MB as bytes, so it fits in memory.
 The data layer loads each split as one tensor, the lesson moves it to the device **once**
 (`images` `(N, 28, 28)` float32 in [0, 1], labels `(N,)`), and each mini-batch is a slice
 `images[index]` with `index` taken from a seeded random permutation. No per-sample Python, no copy
@@ -145,9 +176,12 @@ them. A truncated or corrupt file is named, with the advice to delete it.
 
 ## What to look at in the output
 
-- **Step 2**: the batch shape `[64, 1, 28, 28]`, the mixed labels of a shuffled batch, the class
+- **Step 1**, even without MNIST: the flattening table (0 mismatches), `flattened_digit.png`, the
+  layer table with 203,530 parameters, and the four hidden units computed as templates, with
+  `hidden_unit_templates.png`.
+- **Step 2**: both differences are 0: the two spellings are the same computation.
+- **Step 5**: the batch shape `[64, 1, 28, 28]`, the mixed labels of a shuffled batch, the class
   mapping `{'0': 0, ..., '9': 9}`, and `folder_batch.png`.
-- **Step 4**: both differences are 0: the two spellings are the same computation.
 - **Step 6**: the loss falling and the test accuracy rising epoch by epoch. With all 60,000
   training images, a network of this size is expected to end near 98% after the default 5 epochs.
 - **Step 7**: the softmax-then-loss network starts with a gradient about ten times smaller and its

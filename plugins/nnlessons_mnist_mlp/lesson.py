@@ -1,4 +1,4 @@
-"""The mnist-mlp run: data, the image-folder pipeline, two ways to write the MLP, training, probabilities."""
+"""The mnist-mlp run: the MLP on drawn digits (no data needed), then MNIST, the image folder, training, probabilities."""
 
 from __future__ import annotations
 
@@ -13,16 +13,9 @@ import torch.nn.functional as F
 from nnlessons.mnist import MnistSplit, load_mnist
 from nnlessons.run_context import RunContext
 from nnlessons_mnist_mlp import folder, plots
-from nnlessons_mnist_mlp.model import (
-    IMAGE_PIXELS,
-    N_CLASSES,
-    MnistMLP,
-    SoftmaxThenCrossEntropyNet,
-    detached_weights,
-    mlp_functional,
-    softmax_pitfall_loss_floor,
-)
+from nnlessons_mnist_mlp.model import N_CLASSES, MnistMLP, SoftmaxThenCrossEntropyNet, softmax_pitfall_loss_floor
 from nnlessons_mnist_mlp.training import History, TensorData, train
+from nnlessons_mnist_mlp.without_data import steps_before_data
 
 FOLDER_BATCH_SIZE = 64  # the notes' DataLoader batch size
 FIRST_DIGITS_SHOWN = 5  # the first test digits in the probability plot ...
@@ -31,7 +24,7 @@ EXACT = 1e-6  # tolerance for "equal" in float32: same operations give differenc
 SEED_OFFSETS = {"train_subset": 1, "test_subset": 2, "folder_shuffle": 3, "batches": 4}
 
 
-# ---- 1. data ------------------------------------------------------------------------------
+# ---- 4. data (steps 1-3, which need none, are in without_data.py) ---------------------------
 
 
 def load_splits(ctx: RunContext) -> tuple[MnistSplit, MnistSplit]:
@@ -45,7 +38,7 @@ def load_splits(ctx: RunContext) -> tuple[MnistSplit, MnistSplit]:
 
 
 def show_data(ctx: RunContext, train_split: MnistSplit, test_split: MnistSplit) -> dict[str, Any]:
-    ctx.heading("1. MNIST from the cache")
+    ctx.heading("4. MNIST from the cache")
     rows = []
     for name, split in (("train", train_split), ("test", test_split)):
         counts = torch.bincount(split.labels, minlength=N_CLASSES)
@@ -57,12 +50,12 @@ def show_data(ctx: RunContext, train_split: MnistSplit, test_split: MnistSplit) 
     return {"train_images": len(train_split), "test_images": len(test_split)}
 
 
-# ---- 2. the image-folder pipeline -----------------------------------------------------------
+# ---- 5. the image-folder pipeline -----------------------------------------------------------
 
 
 def image_folder_step(ctx: RunContext, train_split: MnistSplit, train_data: TensorData) -> dict[str, Any]:
     """Write PNGs per class, read them back with ImageFolder + transforms + DataLoader, check they are unchanged."""
-    ctx.heading("2. The image-folder pipeline: PNG files -> ImageFolder -> DataLoader")
+    ctx.heading("5. The image-folder pipeline: PNG files -> ImageFolder -> DataLoader")
     root = ctx.path("digits")
     indices = folder.first_images_per_class(train_split.labels, ctx.params.folder_images_per_class)
     written = folder.write_digit_tree(root, train_split.images, train_split.labels, indices)
@@ -124,63 +117,6 @@ def time_both_routes(digits: folder.DigitFolder, train_data: TensorData) -> dict
     return {
         "imagefolder_us_per_image": 1e6 * folder_seconds / len(sources),
         "tensor_index_us_per_image": 1e6 * tensor_seconds / len(sources),
-    }
-
-
-# ---- 3-4. the network, twice -----------------------------------------------------------------
-
-
-def model_step(ctx: RunContext, model: MnistMLP, train_data: TensorData) -> dict[str, Any]:
-    ctx.heading("3. The network: 784 -> hidden -> 10, outputs are logits")
-    total = ctx.layer_table(model, train_data.images[:FOLDER_BATCH_SIZE], "MnistMLP, for a batch of 64 images")
-    hidden = ctx.params.hidden
-    by_formula = IMAGE_PIXELS * hidden + hidden + hidden * N_CLASSES + N_CLASSES
-    ctx.console.print(f"Parameters by formula 784*{hidden} + {hidden} + {hidden}*10 + 10 = {by_formula:,}; "
-                      f"counted by PyTorch: {total:,}.")
-    return {"parameters": total, "parameters_by_formula": by_formula}
-
-
-def functional_vs_module_step(ctx: RunContext, model: MnistMLP, train_data: TensorData) -> dict[str, float]:
-    """Same weights, same batch: the nn.Module and the torch.nn.functional versions must agree, gradients too."""
-    ctx.heading("4. The same network with torch.nn.functional and as an nn.Module")
-    images, labels = train_data.images[:FOLDER_BATCH_SIZE], train_data.labels[:FOLDER_BATCH_SIZE]  # (64, 28, 28), (64,)
-    weights = detached_weights(model)
-    functional_logits = mlp_functional(images, *weights)  # (64, 10)
-    module_logits = model(images)  # (64, 10)
-    F.cross_entropy(functional_logits, labels).backward()
-    F.cross_entropy(module_logits, labels).backward()
-    module_grads = [model.hidden.weight.grad, model.hidden.bias.grad, model.output.weight.grad, model.output.bias.grad]
-    output_diff = (functional_logits - module_logits).abs().max().item()
-    grad_diff = max((w.grad - g).abs().max().item() for w, g in zip(weights, module_grads))
-    model.zero_grad(set_to_none=True)  # this check must not leak gradients into training
-    ctx.table("Functional vs module, same weights and the same 64 images", ["compared", "max abs difference"], [
-        ("logits (64 x 10)", output_diff),
-        ("gradients of the loss, all 4 weight tensors", grad_diff),
-    ])
-    return {"functional_vs_module_max_abs_diff": output_diff, "functional_vs_module_grad_max_abs_diff": grad_diff}
-
-
-# ---- 5. logits, loss and softmax -----------------------------------------------------------
-
-
-def loss_on_logits_step(ctx: RunContext, model: MnistMLP, test_data: TensorData) -> dict[str, float]:
-    """CrossEntropyLoss already contains log-softmax: show it, and the floor a softmax before it creates."""
-    ctx.heading("5. CrossEntropyLoss takes logits: it applies log-softmax itself")
-    with torch.no_grad():
-        logits = model(test_data.images[:256])  # (256, 10)
-        labels = test_data.labels[:256]
-        built_in = torch.nn.CrossEntropyLoss()(logits, labels)
-        by_hand = -torch.log(torch.softmax(logits, dim=1)).gather(1, labels[:, None]).mean()  # mean of -log p_label
-        nll = F.nll_loss(F.log_softmax(logits, dim=1), labels)
-    floor = softmax_pitfall_loss_floor(ctx.device)
-    ctx.table("One loss, three spellings (untrained network, 256 test images)", ["spelling", "loss", "max abs diff to CrossEntropyLoss"], [
-        ("CrossEntropyLoss()(logits, labels)", built_in.item(), 0.0),
-        ("NLLLoss(log_softmax(logits))", nll.item(), (nll - built_in).abs().item()),
-        ("mean of -log softmax(logits)[label]", by_hand.item(), (by_hand - built_in).abs().item()),
-    ], caption=f"Feeding probabilities instead: the loss can never go below -1 + log(e + 9) = {floor:.6f}, even for perfect answers.")
-    return {
-        "cross_entropy_vs_nll_log_softmax_max_abs_diff": (nll - built_in).abs().item(),
-        "cross_entropy_vs_by_hand_max_abs_diff": (by_hand - built_in).abs().item(),
     }
 
 
@@ -299,6 +235,10 @@ Claim = tuple[str, float, str, bool]  # what is claimed, the measured number, wh
 def lesson_claims(m: dict[str, Any]) -> list[Claim]:
     """Every claim the lesson makes, from its metrics."""
     return [
+        ("nn.Flatten == reshape to 784, pixel (r, c) at 28 r + c (mismatches)", m["flatten_position_mismatches"], "== 0",
+         m["flatten_position_mismatches"] == 0 and m["flatten_vs_reshape_max_abs_diff"] == 0),
+        ("hidden unit == sum(28 x 28 template * image) + bias", m["template_vs_linear_max_abs_diff"], f"<= {EXACT:g}",
+         m["template_vs_linear_max_abs_diff"] <= EXACT),
         ("ImageFolder pixels == MNIST bytes / 255", m["imagefolder_pixel_max_abs_diff"], "== 0",
          m["imagefolder_pixel_max_abs_diff"] == 0),
         ("ImageFolder labels == MNIST labels (mismatches)", m["imagefolder_label_mismatches"], "== 0",
@@ -336,15 +276,13 @@ def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
 
 
 def run(ctx: RunContext) -> dict[str, Any]:
+    model = MnistMLP(ctx.params.hidden).to(ctx.device)
+    metrics = steps_before_data(ctx, model)
     train_split, test_split = load_splits(ctx)
-    metrics = show_data(ctx, train_split, test_split)
+    metrics |= show_data(ctx, train_split, test_split)
     train_data = TensorData(*train_split.to_device(ctx.device, normalize=ctx.params.normalize))  # moved once
     test_data = TensorData(*test_split.to_device(ctx.device, normalize=ctx.params.normalize))
     metrics |= image_folder_step(ctx, train_split, train_data)
-    model = MnistMLP(ctx.params.hidden).to(ctx.device)
-    metrics |= model_step(ctx, model, train_data)
-    metrics |= functional_vs_module_step(ctx, model, train_data)
-    metrics |= loss_on_logits_step(ctx, model, test_data)
     metrics |= training_section(ctx, model, train_data, test_data)
     metrics |= probabilities_step(ctx, model, test_data, test_split)
     return summary(ctx, metrics)

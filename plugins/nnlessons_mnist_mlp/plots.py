@@ -1,4 +1,4 @@
-"""The lesson's three figures: a batch from the image folder, the loss curves, softmax probabilities."""
+"""The lesson's figures: a flattened digit, hidden units as templates, a folder batch, the loss curves, probabilities."""
 
 from __future__ import annotations
 
@@ -84,4 +84,52 @@ def probabilities_figure(images: np.ndarray, labels: np.ndarray, probabilities: 
     fig.colorbar(heat, ax=ax, label="softmax probability", fraction=0.04)
     ax.legend(handles=[Patch(fill=False, edgecolor="tab:green", lw=2, label="true digit")],
               loc="upper center", bbox_to_anchor=(0.5, -0.1), fontsize=8, frameon=False)
+    return fig
+
+
+def flattened_digit_figure(image: np.ndarray, flat: np.ndarray, highlighted_row: int) -> Figure:
+    """A (28, 28) digit above the same 784 numbers in a line, the way the first Linear layer receives them.
+
+    One image row is boxed in the picture and shaded in the line: row r is positions 28 r .. 28 r + 27.
+    """
+    side = image.shape[0]
+    fig = Figure(figsize=(12, 6.2), layout="constrained")
+    picture_ax, line_ax = fig.subplots(2, 1, gridspec_kw={"height_ratios": [1.6, 1]})
+    picture_ax.imshow(image, cmap="gray_r")
+    picture_ax.add_patch(Rectangle((-0.5, highlighted_row - 0.5), side, 1, fill=False, edgecolor="tab:orange", lw=2))
+    picture_ax.set(title=f"The drawn digit, {side} x {side} pixels (row {highlighted_row} boxed)",
+                   xlabel="column c", ylabel="row r")
+    positions = np.arange(flat.size)
+    line_ax.fill_between(positions, flat.min(), flat, step="mid", color="black", lw=0.5)
+    start = side * highlighted_row
+    line_ax.axvspan(start - 0.5, start + side - 0.5, color="tab:orange", alpha=0.35,
+                    label=f"row {highlighted_row} = positions {start}..{start + side - 1}")
+    line_ax.set_xticks(np.arange(0, flat.size + 1, 4 * side), minor=False)
+    line_ax.set_xticks(np.arange(0, flat.size + 1, side), minor=True)
+    line_ax.grid(axis="x", which="minor", color="lightgray", lw=0.6)
+    line_ax.set(xlim=(-0.5, flat.size - 0.5), title=f"The same pixels flattened: {flat.size} inputs, row after row "
+                f"(gray lines every {side} positions = one image row)", xlabel="position in the input vector = 28 r + c",
+                ylabel="pixel value")
+    line_ax.legend(loc="upper right")
+    return fig
+
+
+def hidden_unit_templates_figure(templates: np.ndarray, contributions: np.ndarray, outputs: np.ndarray) -> Figure:
+    """Top: each hidden unit's 784 weights as a 28 x 28 template. Bottom: weight x pixel, whose sum + bias is the unit."""
+    units = len(templates)
+    fig = Figure(figsize=(2.9 * units + 1, 6.2), layout="constrained")
+    axes = fig.subplots(2, units, squeeze=False)
+    weight_limit, part_limit = np.abs(templates).max(), max(np.abs(contributions).max(), 1e-12)
+    for j in range(units):
+        weights = axes[0, j].imshow(templates[j], cmap="RdBu_r", vmin=-weight_limit, vmax=weight_limit)
+        axes[0, j].set_title(f"unit {j}: its 784 weights as 28 x 28", fontsize=9)
+        parts = axes[1, j].imshow(contributions[j], cmap="PuOr_r", vmin=-part_limit, vmax=part_limit)
+        axes[1, j].set_title(f"weight x pixel; sum + bias = {outputs[j]:+.3f}\nafter ReLU: {max(outputs[j], 0.0):.3f}",
+                             fontsize=9)
+        for ax in axes[:, j]:
+            ax.set_xticks([])
+            ax.set_yticks([])
+    fig.colorbar(weights, ax=axes[0, :], label="weight", shrink=0.85)
+    fig.colorbar(parts, ax=axes[1, :], label="weight x pixel", shrink=0.85)
+    fig.suptitle("Untrained hidden units: random templates; each unit adds up its template times the image")
     return fig
