@@ -169,16 +169,24 @@ def test_every_hook_is_documented(site, pages):
 
 def test_cli_reference_is_the_commands_own_help(site, pages):
     page = pages[site / "cli" / "index.html"]
-    context = click.Context(cli)
-    for name in cli.list_commands(context):
-        command = cli.get_command(context, name)
-        assert f"nnlessons {name}" in page.text
-        help_line = (command.help or "").strip().splitlines()[0]
-        assert " ".join(help_line.split()) in page.text, f"the help of `{name}` is not on the CLI page"
-    for lesson in installed_lessons():
-        assert f"nnlessons run {lesson.id}" in page.text
-        for option in lesson.info.options:
-            assert option.flag in page.text
+    text = html.unescape(re.sub(r"<[^>]+>", "", (site / "cli" / "index.html").read_text()))
+    root = click.Context(cli, info_name="nnlessons")
+    commands = [(cli, root)]
+    for name in cli.list_commands(root):
+        command = cli.get_command(root, name)
+        context = click.Context(command, info_name=name, parent=root)
+        commands.append((command, context))
+        if isinstance(command, click.Group):
+            commands += [(command.get_command(context, sub), click.Context(command.get_command(context, sub), info_name=sub, parent=context))
+                         for sub in command.list_commands(context)]
+    assert len(commands) >= 6 + len(installed_lessons())
+    for command, context in commands:
+        usage = command.get_usage(context)
+        assert usage in text, f"`{context.command_path}` has no --help on the CLI page"
+        for param in command.get_params(context):
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("-"):
+                    assert opt in page.text, f"{opt} of `{context.command_path}` is missing from the CLI page"
 
 
 def test_api_reference_documents_the_run_context(site, pages):
@@ -268,3 +276,14 @@ def test_a_newly_installed_lesson_gets_its_page_with_no_edit_to_the_docs(tmp_pat
     assert "lessons/outside/" in Page(tmp_path / "site" / "index.html").links
     # lessons not run in this build say so instead of showing stale output
     assert "Not run for this build" in Page(tmp_path / "site" / "lessons" / "cnn-shapes" / "index.html").text
+
+
+def test_lesson_writing_guide_shows_the_files_nnlessons_new_writes(site, pages):
+    from nnlessons.scaffold import Names, render
+
+    page = pages[site / "writing-a-lesson" / "index.html"]
+    text = html.unescape(re.sub(r"<[^>]+>", "", (site / "writing-a-lesson" / "index.html").read_text()))
+    for path, content in render(Names.of("my-lesson")).items():
+        if path.endswith((".py", ".toml")):
+            assert content.strip() in text, f"the guide does not show the {path} that `nnlessons new` writes"
+    assert "../hooks/" in page.links and any(link.startswith("../api/#") for link in page.links)

@@ -12,8 +12,10 @@ with no edit to the docs. While the site builds:
   terminal output exported by rich as HTML (colours kept), every PNG the run
   saved, and its ``run.json``;
 - ``on_page_markdown`` fills the placeholders of hand-written pages:
-  ``<!-- nnlessons: lesson-table -->`` (all lessons, with links) and
-  ``<!-- nnlessons: terminal ARGS -->`` (the output of ``nnlessons ARGS``).
+  ``<!-- nnlessons: lesson-table -->`` (all lessons, with links),
+  ``<!-- nnlessons: terminal ARGS -->`` (the output of ``nnlessons ARGS``),
+  ``<!-- nnlessons: cli-reference -->`` (every command's ``--help``) and
+  ``<!-- nnlessons: scaffold PATH -->`` (a file that ``nnlessons new`` writes).
 
 ``NNLESSONS_DOCS_OUTPUTS`` chooses which lessons run while building: ``all``
 (default), ``none``, or ids separated by commas (handy with ``mkdocs serve``
@@ -36,17 +38,24 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 from mkdocs.structure.files import File, Files
 from rich.console import Console
 from rich.terminal_theme import MONOKAI
 from rich.text import Text
 
+from nnlessons.cli import cli
 from nnlessons.registry import Lesson, LessonRegistry
+from nnlessons.scaffold import Names
+from nnlessons.scaffold import render as render_scaffold
 
 log = logging.getLogger("mkdocs.hooks.lesson_pages")
 
-TERMINAL_COLUMNS = 88
-PLACEHOLDER = re.compile(r"<!-- nnlessons: (lesson-table|terminal (.*?)) -->")
+TERMINAL_COLUMNS = 88  # lesson runs: fits the page's text column
+HELP_COLUMNS = 80  # --help text in the CLI reference
+WIDE_COLUMNS = 120  # the tour's `nnlessons list` table reads better wide (the block scrolls sideways)
+PLACEHOLDER = re.compile(r"<!-- nnlessons: (lesson-table|cli-reference|scaffold (\S+)|terminal (.*?)) -->")
+SCAFFOLD_ID = "my-lesson"  # the example package the lesson-writing guide shows
 
 
 @dataclass
@@ -76,24 +85,24 @@ STATE = BuildState()
 # ---- the terminal, as HTML ------------------------------------------------------------------
 
 
-def terminal_env() -> dict[str, str]:
+def terminal_env(columns: int) -> dict[str, str]:
     """Colours on, progress bars off (``--quiet``), a fixed width: the same output every build."""
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TTY_INTERACTIVE")}
-    env.update(FORCE_COLOR="1", COLUMNS=str(TERMINAL_COLUMNS), LINES="50", TERM="xterm-256color", PYTHONHASHSEED="0")
+    env.update(FORCE_COLOR="1", COLUMNS=str(columns), LINES="50", TERM="xterm-256color", PYTHONHASHSEED="0")
     return env
 
 
-def ansi_to_html(ansi: str) -> str:
+def ansi_to_html(ansi: str, columns: int = TERMINAL_COLUMNS) -> str:
     """Terminal output with ANSI colours -> a ``<pre>`` block with inline colours."""
-    console = Console(record=True, file=open(os.devnull, "w"), width=TERMINAL_COLUMNS + 20,
+    console = Console(record=True, file=open(os.devnull, "w"), width=columns + 20,
                       force_terminal=True, color_system="truecolor")
     console.print(Text.from_ansi(ansi.rstrip("\n")), soft_wrap=True)
     return console.export_html(theme=MONOKAI, inline_styles=True,
                                code_format='<pre class="nnl-terminal"><code>{code}</code></pre>')
 
 
-def run_nnlessons(args: list[str], cwd: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "nnlessons", *args], cwd=cwd, env=terminal_env(),
+def run_nnlessons(args: list[str], cwd: str, columns: int = TERMINAL_COLUMNS) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "nnlessons", *args], cwd=cwd, env=terminal_env(columns),
                           capture_output=True, text=True, timeout=900)
 
 
@@ -207,10 +216,44 @@ def lesson_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def help_block(command: click.Command, path: list[str], parent: click.Context | None) -> tuple[str, click.Context]:
+    context = click.Context(command, info_name=path[-1], parent=parent, terminal_width=HELP_COLUMNS,
+                            max_content_width=HELP_COLUMNS, obj={"registry": STATE.registry})
+    return f"```text\n{command.get_help(context)}\n```\n", context
+
+
+def cli_reference() -> str:
+    """Every command's own --help, as click prints it: the CLI reference cannot go stale."""
+    root_help, root = help_block(cli, ["nnlessons"], None)
+    parts = ["## nnlessons\n", root_help]
+    for name in cli.list_commands(root):
+        command = cli.get_command(root, name)
+        text, context = help_block(command, ["nnlessons", name], root)
+        parts += [f"## nnlessons {name}\n", text]
+        if isinstance(command, click.Group):
+            for sub in command.list_commands(context):
+                sub_text, _ = help_block(command.get_command(context, sub), ["nnlessons", name, sub], context)
+                parts += [f"### nnlessons {name} {sub}\n", sub_text]
+    return "\n".join(parts)
+
+
+def scaffold_file(path: str, page_uri: str) -> str:
+    """One file of what ``nnlessons new my-lesson`` writes, so the guide shows the real scaffold."""
+    rendered = render_scaffold(Names.of(SCAFFOLD_ID))
+    if path not in rendered:
+        log.warning("%s: `nnlessons new` writes no %s (it writes %s)", page_uri, path, ", ".join(rendered))
+        return ""
+    language = {".py": "python", ".toml": "toml", ".md": "markdown"}.get(Path(path).suffix, "text")
+    fence = "````" if "```" in rendered[path] else "```"
+    return f'{fence}{language} title="{path}"\n{rendered[path].rstrip()}\n{fence}\n'
+
+
 # ---- mkdocs events --------------------------------------------------------------------------
 
 
 def on_config(config):
+    # README snippets are found from the repository root, wherever mkdocs was started
+    config["mdx_configs"]["pymdownx.snippets"]["base_path"] = [str(Path(config["config_file_path"]).parent)]
     STATE.registry = LessonRegistry.from_entry_points()
     STATE.lessons = [lesson for lesson in STATE.registry.ordered() if not lesson.broken]
     for lesson in STATE.registry.ordered():
@@ -243,11 +286,15 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     def fill(match: re.Match) -> str:
         if match.group(1) == "lesson-table":
             return lesson_table()
-        args = match.group(2).split()
-        result = run_nnlessons(args, STATE.workdir.name)
+        if match.group(1) == "cli-reference":
+            return cli_reference()
+        if match.group(2):
+            return scaffold_file(match.group(2), page.file.src_uri)
+        args = match.group(3).split()
+        result = run_nnlessons(args, STATE.workdir.name, WIDE_COLUMNS)
         if result.returncode != 0:
             log.warning("`nnlessons %s` failed while building %s: %s", " ".join(args), page.file.src_uri, result.stderr)
-        return f"```console\n$ nnlessons {' '.join(args)}\n```\n\n" + ansi_to_html(result.stdout)
+        return f"```console\n$ nnlessons {' '.join(args)}\n```\n\n" + ansi_to_html(result.stdout, WIDE_COLUMNS)
 
     return PLACEHOLDER.sub(fill, markdown)
 
