@@ -139,11 +139,13 @@ def explain(ctx: click.Context, lesson_id: str) -> None:
     """Read a lesson: its text, then its options."""
     from rich.markdown import Markdown  # markdown-it is only needed here
 
+    from nnlessons.terminal_math import math_blocks_as_text
+
     registry = registry_of(ctx)
     lesson = registry.runnable(lesson_id)
     console = Console()
     console.rule(f"[bold]{lesson.info.title}[/]  ({lesson.id})")
-    console.print(Markdown(registry.explain_text(lesson)))
+    console.print(Markdown(math_blocks_as_text(registry.explain_text(lesson))))
     console.print()
     console.print(options_table(lesson))
     console.print(f"Common options: --device, --seed, --out, --quick, --json, --quiet, --threads.  Run it: nnlessons run {lesson.id}")

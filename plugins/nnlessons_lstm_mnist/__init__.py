@@ -1,4 +1,4 @@
-"""An LSTM reads a handwritten digit one row at a time, and learns to name it.
+r"""An LSTM reads a handwritten digit one row at a time, and learns to name it.
 
 ## The idea
 
@@ -29,15 +29,19 @@ back-propagation through time (BPTT) multiplies the gradient by that Jacobian on
 per step, so over 28 steps it tends to vanish: the early rows are forgotten. The
 LSTM adds a second state, the cell `c_t`, that is updated by *addition*, gated:
 
+```math
+\begin{aligned}
+z &= W_{ih} x_t + b_{ih} + W_{hh} h_{t-1} + b_{hh} && \text{400 numbers: four gates at once} \\
+i &= \sigma(z_{0:100}) && \text{input gate: how much new content to write} \\
+f &= \sigma(z_{100:200}) && \text{forget gate: how much of the old memory to keep} \\
+g &= \tanh(z_{200:300}) && \text{the candidate content} \\
+o &= \sigma(z_{300:400}) && \text{output gate: how much of the memory to show} \\
+c_t &= f \odot c_{t-1} + i \odot g \\
+h_t &= o \odot \tanh(c_t)
+\end{aligned}
 ```
-z = W_ih x_t + b_ih + W_hh h_(t-1) + b_hh      # 4 x 100 numbers: four gates at once
-i = sigmoid(z[  0:100])     input gate: how much new content to write
-f = sigmoid(z[100:200])     forget gate: how much of the old memory to keep
-g = tanh   (z[200:300])     the candidate content
-o = sigmoid(z[300:400])     output gate: how much of the memory to show
-c_t = f * c_(t-1) + i * g
-h_t = o * tanh(c_t)
-```
+
+Here σ is the sigmoid and ⊙ is element-wise multiplication (`*` on tensors).
 
 That is why every LSTM weight has `4 x 100 = 400` rows: `weight_ih_l0` is
 `400 x 28` (row pixels to the gates), `weight_hh_l0` is `400 x 100` (previous

@@ -1,4 +1,4 @@
-"""A fully connected network (784 -> 256 -> 10) that reads handwritten digits: the baseline for MNIST.
+r"""A fully connected network (784 -> 256 -> 10) that reads handwritten digits: the baseline for MNIST.
 
 ## The idea
 
@@ -56,12 +56,16 @@ about the digit.
 
 For a batch of `B` images flattened to `x` of shape `(B, 784)`:
 
+```math
+\begin{aligned}
+h &= \mathrm{relu}(x W_1^\top + b_1) && W_1: (256, 784),\ b_1: (256),\ h: (B, 256) \\
+z &= h W_2^\top + b_2 && W_2: (10, 256),\ b_2: (10),\ z: (B, 10) \text{ the logits} \\
+p_k &= \exp(z_k) / \sum_j \exp(z_j) && \text{softmax: probabilities, rows sum to 1} \\
+\text{loss} &= \text{mean}_{\text{batch}} (-\log p_y) = \text{mean}_{\text{batch}} (-z_y + \log \sum_j \exp(z_j)) && \text{cross-entropy, } y = \text{true digit}
+\end{aligned}
 ```
-h = relu(x @ W1.T + b1)      W1: (256, 784)  b1: (256,)     h: (B, 256)
-z = h @ W2.T + b2            W2: (10, 256)   b2: (10,)      z: (B, 10)   the logits
-p = softmax(z)               p_k = exp(z_k) / sum_j exp(z_j)             probabilities, rows sum to 1
-loss = mean over the batch of  -log p_y  =  -z_y + log(sum_j exp(z_j))   cross-entropy, y = true digit
-```
+
+In PyTorch: `h = relu(x @ W1.T + b1)` and `z = h @ W2.T + b2`, which is what `nn.Linear` computes.
 
 Parameters: `784*256 + 256 + 256*10 + 10 = 203,530`. The lesson prints the same count from
 PyTorch (`--hidden` changes 256; the formula follows).
@@ -78,8 +82,8 @@ So the network must end with the last `Linear`, and the loss gets the logits. If
 softmax to numbers that are already between 0 and 1. The best such a loss can ever do, for a
 perfectly confident correct answer `p = (1, 0, ..., 0)`, is
 
-```
--1 + log(e + 9) = 1.4612...     (instead of 0)
+```math
+-1 + \log(e + 9) = 1.4612\ldots \quad \text{(instead of 0)}
 ```
 
 and the gradient reaching the weights is squashed by the second softmax. At the start, when all ten
