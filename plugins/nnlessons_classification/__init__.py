@@ -1,4 +1,4 @@
-"""Softmax and cross-entropy: two clusters, a 2 -> 10 -> 2 net, and every identity checked.
+r"""Softmax and cross-entropy: two clusters, a 2 -> 10 -> 2 net, and every identity checked.
 
 ## The idea
 
@@ -18,10 +18,12 @@ against PyTorch, printing the largest difference.
 
 Softmax of the logits `z = (z_1, ..., z_K)` of one sample:
 
-```
-softmax(z)_k = exp(z_k) / sum_j exp(z_j)          each row sums to 1
-softmax(z + c) = softmax(z)                       for any constant c
-stable form:   c = max_j z_j,  softmax(z) = exp(z - c) / sum_j exp(z_j - c)
+```math
+\begin{aligned}
+\text{softmax}(z)_k   &= \exp(z_k) / \sum_j \exp(z_j)  && \text{each row sums to 1} \\
+\text{softmax}(z + c) &= \text{softmax}(z)             && \text{for any constant } c \\
+\text{softmax}(z)_k   &= \exp(z_k - c) / \sum_j \exp(z_j - c), \quad c = \max_j z_j && \text{stable form}
+\end{aligned}
 ```
 
 After subtracting the maximum every exponent is at most 0, so `exp` never
@@ -29,11 +31,12 @@ overflows. In float32, `exp(z)` is `inf` once `z > 88.72`, and `inf / inf` is `n
 
 Cross-entropy of one sample with true class `y`, averaged over the batch:
 
-```
-log_softmax(z)_k = (z_k - c) - log(sum_j exp(z_j - c))
-loss = -log_softmax(z)_y = log(sum_j exp(z_j)) - z_y
-
-CrossEntropyLoss(z, y) = NLLLoss(LogSoftmax(z), y)
+```math
+\begin{aligned}
+\log(\text{softmax}(z)_k) &= (z_k - c) - \log\left(\sum_j \exp(z_j - c)\right) \\
+\text{loss} &= -\log(\text{softmax}(z)_y) = \log\left(\sum_j \exp(z_j)\right) - z_y \\[1ex]
+\text{CrossEntropyLoss}(z, y) &= \text{NLLLoss}(\text{LogSoftmax}(z), y)
+\end{aligned}
 ```
 
 `NLLLoss` only picks `-input[y]` and averages; the log-softmax does the work. So
@@ -42,15 +45,19 @@ it twice.
 
 With two classes, softmax is a sigmoid of the difference of the logits:
 
-```
-softmax((z0, z1))_1 = exp(z1) / (exp(z0) + exp(z1)) = 1 / (1 + exp(-(z1 - z0))) = sigmoid(z1 - z0)
+```math
+\begin{aligned}
+\text{softmax}((z_0, z_1))_1 &= \exp(z_1) / (\exp(z_0) + \exp(z_1)) \\
+                             &= 1 / (1 + \exp(-(z_1 - z_0))) \\
+                             &= \text{sigmoid}(z_1 - z_0)
+\end{aligned}
 ```
 
 so one output `d = z1 - z0` trained with binary cross-entropy is the same model and
 the same loss as two outputs with `CrossEntropyLoss`:
 
-```
-BCE(p, y) = -(y * log(p) + (1 - y) * log(1 - p)),   p = sigmoid(d)
+```math
+\text{BCE}(p, y) = -(y \log(p) + (1 - y) \log(1 - p)), \qquad p = \text{sigmoid}(d)
 ```
 
 ## What to look at in the output

@@ -1,4 +1,4 @@
-"""How a convolution changes a tensor's shape, with every number checked against PyTorch.
+r"""How a convolution changes a tensor's shape, with every number checked against PyTorch.
 
 A convolution layer slides a small filter over an image and writes one number per
 position. Everything about its shape follows from one counting rule, and everything
@@ -35,8 +35,8 @@ padded length is `W + 2P`. A window of size `K` starts at `0, S, 2S, ...` and mu
 end inside the padded input, so the last start is at most `W + 2P - K`. Counting
 the starts gives
 
-```text
-W_out = floor((W - K + 2P) / S) + 1
+```math
+W_{out} = \lfloor (W - K + 2P) / S \rfloor + 1
 ```
 
 When `S` does not divide `W + 2P - K`, the last `(W + 2P - K) mod S` pixels at the
@@ -69,8 +69,14 @@ That is `conv2d_by_hand` in `by_hand.py`. Three things follow from it:
   output channel, and there is **one** bias per filter, added once (not once per
   colour channel).
 - The weight tensor of `Conv2d(C_in, C_out, K)` has shape `[C_out, C_in, K, K]` and
-  the layer has `C_out * (C_in * K * K + 1)` parameters. `Conv2d(5, 10, 3)` has
-  `10 * (5 * 9 + 1) = 460`.
+  the layer has
+
+    ```math
+    C_{out} \cdot (C_{in} \cdot K \cdot K + 1) \ \text{parameters.}
+    ```
+
+    `Conv2d(5, 10, 3)` has `10 * (5 * 9 + 1) = 460`.
+
 - PyTorch does not flip the kernel (strictly, this is cross-correlation). With
   learned filters nobody can tell the difference.
 

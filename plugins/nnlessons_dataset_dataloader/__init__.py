@@ -1,4 +1,4 @@
-"""Feed a model from a file: a `Dataset` reads the rows, a `DataLoader` cuts them into shuffled mini-batches.
+r"""Feed a model from a file: a `Dataset` reads the rows, a `DataLoader` cuts them into shuffled mini-batches.
 
 ## The idea
 
@@ -47,9 +47,11 @@ target of shape `(B,)`. The lesson runs both and prints the error.
 
 With `N` rows and batch size `B` an epoch has
 
-```
-batches = ceil(N / B)          # the last batch holds N - (batches - 1) * B rows
-batches = floor(N / B)         # with drop_last=True: the short last batch is dropped
+```math
+\begin{aligned}
+\text{batches} &= \lceil N / B \rceil  && \text{the last batch holds } N - (\text{batches} - 1) \cdot B \text{ rows} \\
+\text{batches} &= \lfloor N / B \rfloor && \text{with drop_last=True: the short last batch is dropped}
+\end{aligned}
 ```
 
 For `N = 759`, `B = 32`: `759 = 23 * 32 + 23`, so 24 batches, the last with 23

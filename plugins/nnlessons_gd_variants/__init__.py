@@ -1,4 +1,4 @@
-"""Batch, stochastic and mini-batch gradient descent: one loop, three batch sizes.
+r"""Batch, stochastic and mini-batch gradient descent: one loop, three batch sizes.
 
 ## The idea
 
@@ -23,16 +23,18 @@ with one weight that starts at `w = 1`. The right answer is `w = 2`.
 
 The loss on a batch `b` is the mean squared error:
 
-```
-L_b(w) = mean over i in b of (w x_i - y_i)^2
+```math
+L_b(w) = \text{mean}_{i \in b} (w x_i - y_i)^2
 ```
 
 Differentiate one term with the chain rule: the outer square gives
 `2 (w x_i - y_i)`, the inner `w x_i - y_i` gives `x_i`. So
 
-```
-dL_b/dw = mean over i in b of 2 x_i (x_i w - y_i)
-w  <-  w - lr * dL_b/dw
+```math
+\begin{aligned}
+\partial L_b / \partial w &= \text{mean}_{i \in b} 2 x_i (x_i w - y_i) \\
+w &\leftarrow w - \eta \cdot \partial L_b / \partial w \qquad \eta = \text{lr}
+\end{aligned}
 ```
 
 Step 1 of the run checks this formula against autograd on every contiguous batch
@@ -44,8 +46,8 @@ round-off, about 1e-15).
 Every sample here agrees on `w = 2` (`y_i = 2 x_i`), so the gradient is
 `2 mean_b(x^2) (w - 2)`, and one update does
 
-```
-(w_new - 2) = (1 - 2 lr mean_b(x^2)) * (w - 2)
+```math
+(w_{new} - 2) = (1 - 2 \eta \cdot \text{mean}_b(x^2)) \cdot (w - 2)
 ```
 
 An epoch multiplies the error `|w - 2|` by the product of these factors over its

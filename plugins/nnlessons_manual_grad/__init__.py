@@ -1,4 +1,4 @@
-"""A network trained by hand: four tensors, `backward()`, and updates you write yourself.
+r"""A network trained by hand: four tensors, `backward()`, and updates you write yourself.
 
 ## The idea
 
@@ -21,12 +21,14 @@ standardised to mean 0 and standard deviation 1.
 By default the days are generated (°F, `t` = day of year), deterministically
 from the seed:
 
-```
-average(t) = 62 - 15 cos(2 pi (t - 15) / 365.25)       coldest mid-January
-a(t)       = 0.75 a(t-1) + e(t),  e(t) ~ Normal(0, 4^2)   weather persists for days
-actual(t)  = round(average(t) + a(t))
-temp_1(t)  = actual(t-1),  temp_2(t) = actual(t-2)
-friend(t)  = round(average(t) + u(t)),  u(t) ~ Uniform(-20, 20)
+```math
+\begin{aligned}
+\text{average}(t) &= 62 - 15 \cos(2 \pi (t - 15) / 365.25) && \text{coldest mid-January} \\
+a(t)              &= 0.75 a(t-1) + e(t), \quad e(t) \sim \text{Normal}(0, 4^2) && \text{weather persists for days} \\
+\text{actual}(t)  &= \text{round}(\text{average}(t) + a(t)) \\
+\text{temp}_1(t)  &= \text{actual}(t-1), \quad \text{temp}_2(t) = \text{actual}(t-2) \\
+\text{friend}(t)  &= \text{round}(\text{average}(t) + u(t)), \quad u(t) \sim \text{Uniform}(-20, 20)
+\end{aligned}
 ```
 
 348 days from 1 January 2016 (`--days`). The shock `e(t)` cannot be predicted
@@ -79,14 +81,16 @@ about 40 iterations and the loop stops.
 With `z = x w + b`, `h = relu(z)`, `p = h w2 + b2` and `L = mean((p - y)^2)`
 over `B` rows, the chain rule gives, from the output back:
 
-```
-dL/dp  = 2 (p - y) / B                     (B, 1)
-dL/dw2 = h^T . dL/dp                       (128, 1)
-dL/db2 = sum over rows of dL/dp            (1,)
-dL/dh  = dL/dp . w2^T                      (B, 128)
-dL/dz  = dL/dh * (z > 0)                   relu lets the gradient through only where z > 0
-dL/dw  = x^T . dL/dz                       (14, 128)
-dL/db  = sum over rows of dL/dz            (128,)
+```math
+\begin{aligned}
+\partial L/\partial p   &= 2 (p - y) / B                            && (B, 1) \\
+\partial L/\partial w_2 &= h^T \cdot \partial L/\partial p          && (128, 1) \\
+\partial L/\partial b_2 &= \sum_{\text{rows}} \partial L/\partial p && (1,) \\
+\partial L/\partial h   &= \partial L/\partial p \cdot w_2^T        && (B, 128) \\
+\partial L/\partial z   &= \partial L/\partial h \odot (z > 0)      && \text{relu lets the gradient through only where } z > 0 \\
+\partial L/\partial w   &= x^T \cdot \partial L/\partial z          && (14, 128) \\
+\partial L/\partial b   &= \sum_{\text{rows}} \partial L/\partial z && (128,)
+\end{aligned}
 ```
 
 Step 4 computes these on 8 training days in float64 and compares them with

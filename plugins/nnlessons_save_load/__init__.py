@@ -1,4 +1,4 @@
-"""Keep a trained model: save the whole module or only its state_dict, and load it back safely.
+r"""Keep a trained model: save the whole module or only its state_dict, and load it back safely.
 
 ## The idea
 
@@ -31,9 +31,15 @@ and checks that the predictions are *identical*: max |difference| exactly 0.
 
 ```
 x = 100 points evenly spaced in [-1, 1]
-y = x^2 + noise * u,   u ~ U[0, 1),   noise = 0.2
 model: x -> Linear(1, 10) -> ReLU -> Linear(10, 1)          (31 parameters)
-loss:  MSE = mean((model(x) - y)^2),   full-batch SGD, lr 0.5
+loss:  MSE, full-batch SGD, lr 0.5
+```
+
+```math
+\begin{aligned}
+y &= x^2 + \text{noise} \cdot u, \qquad u \sim U[0, 1), \quad \text{noise} = 0.2 \\
+\text{MSE} &= \text{mean}((\text{model}(x) - y)^2)
+\end{aligned}
 ```
 
 The noise is uniform on `[0, 0.2)`: its mean is `0.1` and its variance
