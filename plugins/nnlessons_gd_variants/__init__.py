@@ -95,7 +95,9 @@ to the ones measured in the first epoch.
   the same data (all samples, or a validation set) after each update.
 - **Same learning rate, different variants.** A mean over a batch keeps the
   step size independent of the batch size, but a single large-`x` sample can
-  still make SGD unstable (here `lr >= 1/9` makes the step on `x = 3` overshoot).
+  still make SGD unstable: the step on `x = 3` multiplies the error by
+  `1 - 18 lr`, so it overshoots 2 (the sign flips) once `lr > 1/18`, and from
+  `lr >= 1/9` on it no longer shrinks the error at all.
 - **The last batch can be short.** With 3 samples and batches of 2, each epoch
   has a batch of 2 and a batch of 1.
 
