@@ -131,6 +131,7 @@ def test_lesson_page_has_its_docstring_options_and_output(site, pages, lesson):
     assert len(options) == 1, f"expected one options table, found headers {page.tables}"
     for option in lesson.info.options:
         assert option.flag in page.text and option.help[:40] in page.text
+        assert f"Allowed: {option.describe_range()}." in page.text or not option.describe_range()
 
     assert page.terminal_blocks == 1, "the page should show the terminal output of its quick run"
     output_images = [src for src in page.images if src.startswith("output/") and src.endswith(".png")]

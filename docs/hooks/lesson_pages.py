@@ -148,10 +148,11 @@ def options_markdown(lesson: Lesson) -> str:
     options = lesson.info.options
     if not options:
         return "This lesson has only the options every lesson has (see the [CLI reference](../cli.md)).\n"
-    rows = ["| option | type | default | `--quick` | allowed | help |", "| --- | --- | ---: | ---: | --- | --- |"]
+    rows = ["| option | type | default | `--quick` | help |", "| --- | --- | ---: | ---: | --- |"]
     for o in options:
         quick = "" if o.quick is None else f"`{o.quick}`"
-        rows.append(f"| `{o.flag}` | `{o.type.__name__}` | `{o.default}` | {quick} | {cell(o.describe_range())} | {cell(o.help)} |")
+        allowed = f" Allowed: {o.describe_range()}." if o.describe_range() else ""
+        rows.append(f"| `{o.flag}` | `{o.type.__name__}` | `{o.default}` | {quick} | {cell(o.help)}{cell(allowed)} |")
     common = ("Every lesson also takes `--device`, `--seed`, `--out`, `--quick`, `--json`, `--quiet` and "
               "`--threads` (see the [CLI reference](../cli.md)).")
     return "\n".join(rows) + "\n\n" + common + "\n"
