@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 
 #: Environment variable that overrides the default data folder.
 DATA_DIR_ENVVAR = "NNLESSONS_DATA_DIR"
+#: set to 0 to never download (offline machines, test and docs builds), like --no-download
+DOWNLOAD_ENVVAR = "NNLESSONS_DOWNLOAD"
 
 #: Where the MNIST files can be obtained (torchvision's mirrors, in the order it tries them).
 MNIST_MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/")
@@ -84,7 +86,7 @@ def data_dir_option() -> Option:
 
 def download_option() -> Option:
     """The ``--download/--no-download`` option every MNIST lesson declares."""
-    return Option("download", bool, True, "Download MNIST if it is not cached.")
+    return Option("download", bool, True, "Download MNIST if it is not cached.", envvar=DOWNLOAD_ENVVAR)
 
 
 # ---- file names and messages ------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import gzip
 import hashlib
 import subprocess
@@ -121,6 +123,15 @@ def test_missing_data_without_download_exits_2_naming_files_folder_and_source(tm
     assert all(name in message for name in FILES)
     assert "http://yann.lecun.com/exdb/mnist/" in message and "--data-dir" in message and DATA_DIR_ENVVAR in message
     assert "Traceback" not in result.output
+
+
+def test_download_can_be_turned_off_by_environment_variable(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    result = run_cli(tmp_path, "--data-dir", str(empty), env={"NNLESSONS_DOWNLOAD": "0"})
+    assert result.exit_code == 2, result.output
+    assert "MNIST is not available" in result.output and "downloading failed" not in result.output, "it tried to download"
+    record = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert record["params"]["download"] is False
 
 
 def test_one_missing_file_is_named(tiny_mnist: Path) -> None:
