@@ -39,7 +39,7 @@ def nnlessons_lesson_info() -> LessonInfo:
     Called by ``list``, ``explain`` and ``run``; must be cheap and must not
     import torch.
 
-    :return: a :class:`nnlessons.LessonInfo` whose ``id`` equals the lesson's
+    :return: a [`LessonInfo`][nnlessons.lesson_info.LessonInfo] whose ``id`` equals the lesson's
         entry-point name.
     """
 
@@ -66,7 +66,7 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
     tensor and module on ``ctx.device``. The runner has already seeded
     ``random``, numpy and torch with ``ctx.seed``, made ``ctx.out_dir`` and
     resolved ``ctx.params`` (the lesson's options); it writes ``run.json``
-    afterwards. Raise :class:`nnlessons.LessonInputError` for bad user input.
+    afterwards. Raise [`LessonInputError`][nnlessons.errors.LessonInputError] for bad user input.
 
     :param ctx: the run context: device, seed, output folder, console,
         parameter values and helpers.

@@ -289,3 +289,9 @@ def test_lesson_writing_guide_shows_the_files_nnlessons_new_writes(site, pages):
         if path.endswith((".py", ".toml")):
             assert content.strip() in text, f"the guide does not show the {path} that `nnlessons new` writes"
     assert "../hooks/" in page.links and any(link.startswith("../api/#") for link in page.links)
+
+
+def test_no_page_shows_raw_sphinx_roles(pages):
+    leaks = [f"{path.name} in {path.parent.name}" for path, page in pages.items()
+             if re.search(r":(?:class|func|meth|attr|mod):`", page.text)]
+    assert not leaks, f"Sphinx roles are not rendered by mkdocstrings' Markdown; use [`Name`][dotted.path]: {leaks}"
