@@ -295,3 +295,16 @@ def test_no_page_shows_raw_sphinx_roles(pages):
     leaks = [f"{path.name} in {path.parent.name}" for path, page in pages.items()
              if re.search(r":(?:class|func|meth|attr|mod):`", page.text)]
     assert not leaks, f"Sphinx roles are not rendered by mkdocstrings' Markdown; use [`Name`][dotted.path]: {leaks}"
+
+
+def test_a_broken_lesson_plugin_is_listed_as_broken_and_fails_only_a_strict_build(tmp_path):
+    make_package(tmp_path / "site-packages", "nnlessons_broken", "nnlessons_broken", "import no_such_module\n", "broken")
+    env = {"PYTHONPATH": str(tmp_path / "site-packages"), "NNLESSONS_DOCS_OUTPUTS": "none"}
+    strict, _ = build_site(tmp_path / "strict", **env)
+    assert strict.returncode != 0 and "lesson plugin broken is broken" in strict.stderr
+    relaxed = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "relaxed")],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, **env})
+    assert relaxed.returncode == 0, relaxed.stderr[-2000:]
+    home = Page(tmp_path / "relaxed" / "index.html")
+    assert "broken (broken)" in home.text and "No module named 'no_such_module'" in home.text
+    assert (tmp_path / "relaxed" / "lessons" / "cnn-shapes" / "index.html").exists()
