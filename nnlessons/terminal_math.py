@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+OPERATOR = re.compile(r"[ \t]*([←→⊙·≈≤≥×∼])[ \t]*")
 MATH_BLOCK = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>```+)math[ \t]*\n(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$", re.M | re.S)
 
 
@@ -17,12 +18,15 @@ def latex_as_text(latex: str) -> str:
     """One LaTeX formula (``aligned`` rows allowed) as Unicode text, one row per line."""
     from pylatexenc.latex2text import LatexNodes2Text  # imported only when a lesson has formulas
 
-    text = LatexNodes2Text(math_mode="text", keep_braced_groups=True, keep_braced_groups_minlen=2).latex_to_text(latex)
+    converter = LatexNodes2Text(math_mode="text", keep_braced_groups=True, keep_braced_groups_minlen=2,
+                                strict_latex_spaces="based-on-source")
     rows = []
-    for line in text.splitlines():
+    for line in converter.latex_to_text(latex).splitlines():
         if not line.strip():
             continue
-        line = re.sub(r"^(\S.*?)\s{2,}([=←])", r"\1 \2", line.strip())  # "h    = ..." -> "h = ..."
+        line = OPERATOR.sub(r" \1 ", line).strip()  # LaTeX eats the space after a macro: "m ←β_1 ·m" -> "m ← β_1 · m"
+        line = re.sub(r"∂\s+", "∂", line)  # "\partial L" -> "∂L"
+        line = re.sub(r"^(\S.*?)\s{2,}([=←])", r"\1 \2", line)  # "h    = ..." -> "h = ..."
         rows.append(re.sub(r"\s{4,}", "    ", line))  # the && columns, as a wide gap
     return "\n".join(rows)
 

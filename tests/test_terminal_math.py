@@ -16,9 +16,10 @@ LESSONS = [l for l in LessonRegistry.from_entry_points().ordered() if not l.brok
 
 @pytest.mark.parametrize(("latex", "text"), [
     (r"i = \sigma(z_{0:100})", "i = σ(z_{0:100})"),
-    (r"c_t = f \odot c_{t-1}", "c_t = f ⊙c_{t-1}"),  # braces kept: not the ambiguous c_t-1
+    (r"c_t = f \odot c_{t-1}", "c_t = f ⊙ c_{t-1}"),  # braces kept: not the ambiguous c_t-1
     (r"\partial L / \partial w", "∂L / ∂w"),
-    (r"w \leftarrow w - \eta \cdot g", "w ←w - η·g"),
+    (r"w \leftarrow w - \eta \cdot g", "w ← w - η · g"),
+    (r"m \leftarrow \beta_1 \cdot m", "m ← β_1 · m"),
 ])
 def test_latex_becomes_unicode(latex, text):
     assert latex_as_text(latex) == text
@@ -34,7 +35,7 @@ def test_aligned_rows_stay_one_per_line_without_latex_left():
 
 def test_a_math_block_inside_a_list_item_keeps_its_indent():
     markdown = "- the layer has\n\n    ```math\n    C_{out} \\cdot K \\ \\text{parameters.}\n    ```\n"
-    assert math_blocks_as_text(markdown) == "- the layer has\n\n    ```text\n    C_{out} ·K  parameters.\n    ```\n"
+    assert math_blocks_as_text(markdown) == "- the layer has\n\n    ```text\n    C_{out} · K  parameters.\n    ```\n"
 
 
 def test_markdown_without_math_is_unchanged():
