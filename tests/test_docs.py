@@ -229,53 +229,21 @@ def test_no_page_links_to_a_missing_page_or_anchor(site, pages):
     assert not broken, "\n".join(broken)
 
 
-PLOTTING_LESSON = '''
-"""A lesson from another package: one weight, one plot.
+def test_a_lesson_made_with_nnlessons_new_gets_its_page_with_no_edit_to_the_docs(tmp_path):
+    from nnlessons.scaffold import Names, render
 
-## The idea
-
-A lesson installed from any package gets a page on the docs site, generated from
-this docstring, with no edit to the docs.
-
-## The formula
-
-w <- w - lr * dL/dw
-
-## What to look at
-
-The plot of the loss. The notes say nothing about it.
-"""
-from nnlessons import LessonInfo, Option, hookimpl
-
-
-@hookimpl
-def nnlessons_lesson_info():
-    return LessonInfo(id="outside", title="From another package", summary="A lesson installed separately.",
-                      options=(Option("steps", int, 20, "How many gradient steps to take.", min=1, max=1000, quick=5),))
-
-
-@hookimpl
-def nnlessons_run(ctx):
-    import matplotlib.figure
-
-    losses = [1.0 / (step + 1) for step in range(ctx.params.steps)]
-    fig = matplotlib.figure.Figure(figsize=(4, 3))
-    fig.add_subplot().plot(losses)
-    ctx.save_figure(fig, "loss.png")
-    return {"final_loss": losses[-1]}
-'''
-
-
-def test_a_newly_installed_lesson_gets_its_page_with_no_edit_to_the_docs(tmp_path):
-    make_package(tmp_path / "site-packages", "nnlessons_outside", "nnlessons_outside", PLOTTING_LESSON, "outside")
-    result, _ = build_site(tmp_path / "site", PYTHONPATH=str(tmp_path / "site-packages"), NNLESSONS_DOCS_OUTPUTS="outside")
+    names = Names.of("outside-lesson")
+    module_source = render(names)[f"{names.module}/__init__.py"]
+    make_package(tmp_path / "site-packages", names.module, names.module, module_source, names.id)  # dist-info names use "_"
+    result, _ = build_site(tmp_path / "site", PYTHONPATH=str(tmp_path / "site-packages"), NNLESSONS_DOCS_OUTPUTS=names.id)
     assert result.returncode == 0, result.stderr[-3000:]
-    page = Page(tmp_path / "site" / "lessons" / "outside" / "index.html")
-    assert "A lesson from another package: one weight, one plot." in page.text
-    assert "--steps" in page.text and "How many gradient steps to take." in page.text
-    assert "output/loss.png" in page.images
-    assert (tmp_path / "site" / "lessons" / "outside" / "output" / "loss.png").exists()
-    assert "lessons/outside/" in Page(tmp_path / "site" / "index.html").links
+
+    page = Page(tmp_path / "site" / "lessons" / names.id / "index.html")
+    assert "fit y = 2x with one weight, and check the gradient by hand." in page.text
+    assert "--steps" in page.text and "--lr" in page.text
+    assert page.terminal_blocks == 1 and "output/loss.png" in page.images
+    assert (tmp_path / "site" / "lessons" / names.id / "output" / "loss.png").stat().st_size > 1000
+    assert f"lessons/{names.id}/" in Page(tmp_path / "site" / "index.html").links
     # lessons not run in this build say so instead of showing stale output
     assert "Not run for this build" in Page(tmp_path / "site" / "lessons" / "cnn-shapes" / "index.html").text
 
