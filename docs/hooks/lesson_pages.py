@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import html
 import inspect
+import io
+import json
 import logging
 import os
 import re
@@ -94,7 +96,7 @@ def terminal_env(columns: int) -> dict[str, str]:
 
 def ansi_to_html(ansi: str, columns: int = TERMINAL_COLUMNS) -> str:
     """Terminal output with ANSI colours -> a ``<pre>`` block with inline colours."""
-    console = Console(record=True, file=open(os.devnull, "w"), width=columns + 20,
+    console = Console(record=True, file=io.StringIO(), width=columns + 20,
                       force_terminal=True, color_system="truecolor")
     console.print(Text.from_ansi(ansi.rstrip("\n")), soft_wrap=True)
     return console.export_html(theme=MONOKAI, inline_styles=True,
@@ -114,15 +116,27 @@ def run_for_docs(lesson_id: str, workdir: str) -> LessonRun:
     args = ["run", lesson_id, "--quick", "--device", "cpu", "--seed", "0", "--quiet", "--out", str(out)]
     result = run_nnlessons(args, workdir)
     run_json = out / "run.json"
-    pngs = sorted(out.rglob("*.png"), key=lambda p: p.stat().st_mtime_ns) if out.exists() else []
     return LessonRun(
         command=f"nnlessons run {lesson_id} --quick --device cpu --seed 0",
         exit_code=result.returncode,
         terminal_html=ansi_to_html(result.stdout),
         stderr=result.stderr.strip(),
-        pngs=pngs,
+        pngs=saved_pngs(out),
         run_json=run_json.read_text() if run_json.exists() else None,
     )
+
+
+def saved_pngs(out: Path) -> list[Path]:
+    """The plots of a run, in the order the lesson saved them (run.json's artifacts, else file times)."""
+    if not out.exists():
+        return []
+    on_disk = sorted(out.rglob("*.png"), key=lambda p: p.stat().st_mtime_ns)
+    try:
+        artifacts = [Path(a) for a in json.loads((out / "run.json").read_text())["artifacts"]]
+    except (OSError, ValueError, KeyError):
+        return on_disk
+    listed = [p if p.is_absolute() else out / p for p in artifacts if p.suffix == ".png"]
+    return [p for p in listed if p.exists()] + [p for p in on_disk if p not in listed]
 
 
 def lessons_to_run(lessons: list[Lesson]) -> list[str]:
