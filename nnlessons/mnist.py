@@ -279,9 +279,12 @@ class MnistSplit:
         converted on the device, which moves a quarter of the data a float copy would.
         """
         images = self.images.to(device).float().div_(255.0)  # (N, 28, 28) in [0, 1]
-        if normalize:
-            images = images.sub_(MNIST_MEAN).div_(MNIST_STD)
-        return images, self.labels.to(device)
+        return (standardize(images) if normalize else images), self.labels.to(device)
+
+
+def standardize(images: torch.Tensor) -> torch.Tensor:
+    """Pixels in [0, 1] -> ``(x - 0.1307) / 0.3081``, MNIST's training-set mean and standard deviation."""
+    return (images - MNIST_MEAN) / MNIST_STD
 
 
 def load_mnist(root: Path, *, train: bool, download: bool) -> MnistSplit:

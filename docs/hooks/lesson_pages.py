@@ -193,10 +193,9 @@ def output_markdown(lesson: Lesson, run: LessonRun | None) -> str:
 
 def lesson_text(lesson: Lesson) -> str:
     """The lesson's text: its module docstring through mkdocstrings, else the explain hook's Markdown."""
-    custom = STATE.registry.call(lesson, "nnlessons_explain")
-    if inspect.ismodule(lesson.plugin) and custom is None:
+    if inspect.ismodule(lesson.plugin) and STATE.registry.call(lesson, "nnlessons_explain") is None:
         return f"::: {lesson.plugin.__name__}\n    options:\n      members: false\n      show_root_heading: false\n"
-    return custom if custom is not None else STATE.registry.explain_text(lesson)
+    return STATE.registry.explain_text(lesson)
 
 
 def lesson_page(lesson: Lesson, run: LessonRun | None) -> str:

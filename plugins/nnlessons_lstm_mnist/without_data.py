@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import torch
 
 from nnlessons.drawn_digit import DRAWABLE_DIGITS, draw_digits
-from nnlessons.mnist import MNIST_MEAN, MNIST_STD
+from nnlessons.mnist import standardize
 from nnlessons.precision import full_float32
 from nnlessons.run_context import RunContext
 from nnlessons_lstm_mnist import plots
@@ -30,7 +30,7 @@ ROW_READING_FIGURE = "lstm_reads_rows.png"
 def drawn_batch(device: torch.device, normalize: bool) -> torch.Tensor:
     """The drawn digits 0, 1, 3, 7 as a batch (4, 28, 28), scaled like the training data, on `device`."""
     images = draw_digits().to(device)  # (4, 28, 28) in [0, 1], moved once
-    return (images - MNIST_MEAN) / MNIST_STD if normalize else images
+    return standardize(images) if normalize else images
 
 
 @dataclass

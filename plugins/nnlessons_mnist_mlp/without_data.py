@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from rich.markup import escape
 
 from nnlessons.drawn_digit import DRAWABLE_DIGITS, draw_digits
-from nnlessons.mnist import MNIST_MEAN, MNIST_STD
+from nnlessons.mnist import standardize
 from nnlessons.run_context import RunContext
 from nnlessons_mnist_mlp import plots
 from nnlessons_mnist_mlp.model import (
@@ -37,7 +37,7 @@ def drawn_digits(device: torch.device, normalize: bool) -> TensorData:
     """The drawn digits 0, 1, 3, 7 (4, 28, 28), scaled like the training data, and their labels (4,), on `device`."""
     images = draw_digits().to(device)  # (4, 28, 28) in [0, 1], like MNIST bytes / 255; moved once
     if normalize:
-        images = (images - MNIST_MEAN) / MNIST_STD
+        images = standardize(images)
     labels = torch.tensor([int(digit) for digit in DRAWABLE_DIGITS], device=device)  # (4,)
     return TensorData(images, labels)
 
