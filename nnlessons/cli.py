@@ -7,6 +7,7 @@ the input has been checked.
 from __future__ import annotations
 
 import json
+import math
 import sys
 import traceback
 from pathlib import Path
@@ -164,15 +165,54 @@ def options_table(lesson: Lesson) -> Table:
 # ---- run ----------------------------------------------------------------------------------
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A float option's type: within its bounds, and never nan or inf."""
+
+    name = "float"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number; give a number such as 0.01.", param, ctx)
+        return number
+
+
+class NonEmptyPath(click.Path):
+    """A path option that refuses the empty string (which would otherwise mean the current folder)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("is empty; give a folder path, or leave the option out for the default.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class OptionalPath(click.Path):
+    """A lesson's Path option: the empty string means 'not given', i.e. the option's default."""
+
+    def __init__(self, empty: Any) -> None:
+        super().__init__(path_type=Path)
+        self.empty = empty
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return self.empty
+        return super().convert(value, param, ctx)
+
+
 def _click_type(option: Option) -> click.ParamType | type:
     if option.choices:
         return click.Choice(option.choices)
-    if option.type is int and (option.min is not None or option.max is not None):
-        return click.IntRange(None if option.min is None else int(option.min), None if option.max is None else int(option.max))
-    if option.type is float and (option.min is not None or option.max is not None):
-        return click.FloatRange(option.min, option.max)
+    low = None if option.min is None else option.min
+    high = None if option.max is None else option.max
+    if option.type is int and (low is not None or high is not None):
+        return click.IntRange(None if low is None else int(low), None if high is None else int(high),
+                              min_open=option.min_open, max_open=option.max_open)
+    if option.type is float:
+        if option.allow_nonfinite:
+            return click.FloatRange(low, high, min_open=option.min_open, max_open=option.max_open)
+        return FiniteFloatRange(low, high, min_open=option.min_open, max_open=option.max_open)
     if option.type is Path:
-        return click.Path(path_type=Path)
+        return OptionalPath(empty=option.default)
     return option.type
 
 
@@ -204,8 +244,10 @@ COMMON_OPTIONS = [
     click.Option(["--device"], default="auto", show_default=True, callback=_validate_device,
                  help="auto | cpu | cuda | cuda:N | mps. auto picks cuda, then mps, then cpu."),
     click.Option(["--seed"], type=click.IntRange(0, 2**32 - 1), default=0, show_default=True, help="Random seed."),
-    click.Option(["--out"], type=click.Path(path_type=Path), default=None,
-                 help="Output folder (default: ./nnlessons-runs/ID-TIMESTAMP)."),
+    click.Option(["--out"], type=NonEmptyPath(path_type=Path), default=None,
+                 help="Output folder, new or empty (default: ./nnlessons-runs/ID-TIMESTAMP)."),
+    click.Option(["--overwrite"], is_flag=True,
+                 help="Let --out name a folder holding an earlier nnlessons run, which is replaced as a whole."),
     click.Option(["--threads"], type=click.IntRange(1, 1024), default=None,
                  help="torch CPU threads (default: the lesson's choice, else torch's)."),
     click.Option(["--quick"], is_flag=True, help="The smallest run that still shows everything."),
@@ -254,8 +296,8 @@ def run() -> None:
     """Run a lesson: tables in the terminal, plots and run.json in a folder."""
 
 
-def run_command(ctx: click.Context, lesson_id: str, *, device: str, seed: int, out: Path | None, quick: bool,
-                json_output: bool, quiet: bool, threads: int | None, **lesson_values: Any) -> None:
+def run_command(ctx: click.Context, lesson_id: str, *, device: str, seed: int, out: Path | None, overwrite: bool,
+                quick: bool, json_output: bool, quiet: bool, threads: int | None, **lesson_values: Any) -> None:
     from nnlessons.runner import RunRequest, make_console, print_json, resolve_params, run_lesson
 
     registry = registry_of(ctx)
@@ -267,6 +309,7 @@ def run_command(ctx: click.Context, lesson_id: str, *, device: str, seed: int, o
     request = RunRequest(
         lesson_id=lesson_id, device=device, seed=seed, out=out, quick=quick,
         params=resolve_params(info, given, quick), quiet=quiet, json_output=json_output, threads=threads,
+        overwrite=overwrite,
     )
     record = run_lesson(registry, request, make_console(json_output))
     if json_output:
@@ -321,6 +364,9 @@ def docs(ctx: click.Context, port: int, build_dir: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `nnlessons` script: exit 2 on bad input, 130 on Ctrl-C."""
+    from nnlessons.closed_output import guard_standard_streams
+
+    guard_standard_streams()  # `nnlessons run ID | head` must not kill the run
     try:
         code = cli.main(args=argv, prog_name="nnlessons", standalone_mode=False)
     except (click.Abort, KeyboardInterrupt):

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import pluggy
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from nnlessons.lesson_info import LessonInfo
     from nnlessons.run_context import RunContext
 
@@ -54,6 +56,23 @@ def nnlessons_explain() -> str | None:
     pitfalls).
 
     :return: Markdown text, or ``None`` for the module docstring.
+    """
+
+
+@hookspec(firstresult=True)
+def nnlessons_check_params(params: Mapping[str, Any]) -> None:
+    """Check the option values together, before anything is made. Optional.
+
+    Each option is already within its own bounds and choices; this hook checks the
+    rules between options (``--batch-size`` at most ``--n-points``, a list option's
+    names all known, a combination too large for a laptop's memory). It runs before
+    the device is chosen, the output folder is made or ``run.json`` is written, so a
+    refused run leaves nothing behind. Must not import torch.
+
+    :param params: every option's value, by name (the same values the run gets as
+        ``ctx.params``).
+    :raises LessonInputError: with one sentence saying what is wrong and what would
+        be right; the run stops with exit code 2.
     """
 
 

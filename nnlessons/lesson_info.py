@@ -18,12 +18,15 @@ class Option:
     :param type: ``int``, ``float``, ``str``, ``bool`` (a ``--x/--no-x`` flag) or ``Path``.
     :param default: value of a normal run.
     :param help: one line for ``--help`` and ``nnlessons explain``.
-    :param min: smallest allowed value (numbers only), inclusive.
-    :param max: largest allowed value (numbers only), inclusive.
+    :param min: smallest allowed value (numbers only), inclusive unless `min_open`.
+    :param max: largest allowed value (numbers only), inclusive unless `max_open`.
     :param choices: allowed values (``str`` only).
     :param quick: value used under ``--quick`` unless the user sets the option;
         ``None`` means ``--quick`` keeps the default.
     :param envvar: environment variable that overrides the default.
+    :param min_open: True if `min` itself is not allowed (``p`` in ``(0, 1]``).
+    :param max_open: True if `max` itself is not allowed (``p`` in ``[0, 1)``).
+    :param allow_nonfinite: float options refuse ``nan`` and ``inf`` unless this is True.
     """
 
     name: str
@@ -35,6 +38,9 @@ class Option:
     choices: tuple[str, ...] | None = None
     quick: Any = None
     envvar: str | None = None
+    min_open: bool = False
+    max_open: bool = False
+    allow_nonfinite: bool = False
 
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
@@ -43,6 +49,8 @@ class Option:
             raise ValueError(f"option {self.name!r}: type must be one of int, float, str, bool, Path")
         if (self.min is not None or self.max is not None) and self.type not in (int, float):
             raise ValueError(f"option {self.name!r}: min/max only apply to int and float")
+        if (self.min_open and self.min is None) or (self.max_open and self.max is None):
+            raise ValueError(f"option {self.name!r}: min_open/max_open need min/max")
 
     @property
     def flag(self) -> str:
@@ -53,13 +61,11 @@ class Option:
         """Human text for the allowed values, '' when anything of the type goes."""
         if self.choices:
             return " | ".join(self.choices)
-        if self.min is not None and self.max is not None:
+        low = "" if self.min is None else f"{'>' if self.min_open else '>='} {self.min:g}"
+        high = "" if self.max is None else f"{'<' if self.max_open else '<='} {self.max:g}"
+        if low and high and not (self.min_open or self.max_open):
             return f"{self.min:g} .. {self.max:g}"
-        if self.min is not None:
-            return f">= {self.min:g}"
-        if self.max is not None:
-            return f"<= {self.max:g}"
-        return ""
+        return ", ".join(part for part in (low, high) if part)
 
 
 @dataclass(frozen=True)

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-from collections.abc import Iterator, Mapping, Sequence
+import shutil
+import string
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
+from nnlessons import atomic_files
 from nnlessons.layer_table import layer_rows
 
 if TYPE_CHECKING:
@@ -34,6 +41,36 @@ def format_number(value: Any) -> str:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, numbers.Number) and not isinstance(value, bool)
+
+
+class _EscapingFormatter(string.Formatter):
+    """str.format whose substituted values are escaped, so they print literally inside rich markup."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return escape(super().format_field(value, format_spec))
+
+
+def markup(template: str, *args: Any, **kwargs: Any) -> Text:
+    """Rich markup from an author's `template` with the values put in as plain text.
+
+    ``markup("Read [bold]{}[/] rows from {}", 120, path)``: the template's tags style the
+    text; the values (file names, user input, exception messages) are escaped, so a value
+    like ``points[v2].csv`` or ``[/]`` prints as written instead of being read as markup.
+    """
+    return Text.from_markup(_EscapingFormatter().format(template, *args, **kwargs))
+
+
+def _cell(value: Any) -> RenderableType:
+    """A table cell: numbers formatted, strings as plain text (never markup), renderables as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return Text(value)
+    if _is_number(value):
+        return Text(format_number(value))
+    if hasattr(value, "__rich_console__") or hasattr(value, "__rich__"):
+        return value
+    return Text(str(value))
 
 
 class Params(Mapping[str, Any]):
@@ -71,7 +108,7 @@ class ProgressTask:
     def advance(self, steps: int = 1, **fields: float) -> None:
         if self._progress is None:
             return
-        status = "  ".join(f"{k} {format_number(v)}" for k, v in fields.items())
+        status = "  ".join(f"{k} {format_number(v)}" for k, v in fields.items())  # shown without markup
         self._progress.update(self._task_id, advance=steps, status=status)
 
 
@@ -85,9 +122,16 @@ class RunContext:
     :ivar out_dir: the run's output folder (exists and is writable).
     :ivar params: the lesson's option values (``ctx.params.lr``).
     :ivar quick: True under ``--quick``: the smallest run that still shows everything.
-    :ivar console: a rich Console for the lesson's text and tables.
+    :ivar console: a rich Console for the lesson's text and tables. Its markup is off:
+        ``ctx.console.print(text)`` prints `text` exactly as written, square brackets
+        included. For styled text use [`say`][nnlessons.run_context.RunContext.say].
     :ivar show_progress: False when output is not a terminal or with ``--quiet``.
     :ivar artifacts: files the run saved, in order (filled by the helpers).
+    :ivar timings: measured wall-clock times (seconds, throughputs) for run.json's
+        ``timings`` section. They differ from run to run, so they are kept apart from
+        the metrics, which the same seed on the same device must reproduce exactly.
+    :ivar clock: the clock a lesson reads for timings and time budgets
+        (``time.perf_counter``); tests replace it with a fake one.
     """
 
     lesson_id: str
@@ -99,11 +143,22 @@ class RunContext:
     console: Console = field(default_factory=Console)
     show_progress: bool = True
     artifacts: list[Path] = field(default_factory=list)
+    timings: dict[str, Any] = field(default_factory=dict)
+    clock: Callable[[], float] = time.perf_counter
+    _scratch: list[Path] = field(default_factory=list, repr=False)
 
     # ---- text -----------------------------------------------------------------------------
     def heading(self, text: str) -> None:
-        """A section rule with a title, to split the lesson's output into steps."""
-        self.console.rule(f"[bold]{text}")
+        """A section rule with a title, to split the lesson's output into steps (plain text)."""
+        self.console.rule(Text(text, style="bold"))
+
+    def say(self, template: str, *args: Any, **kwargs: Any) -> None:
+        """Print styled text: `template` is rich markup, the values are put in as plain text.
+
+        ``ctx.say("[yellow]{}:[/] lr {:g} is too large", label, lr)``; see
+        [`markup`][nnlessons.run_context.markup].
+        """
+        self.console.print(markup(template, *args, **kwargs))
 
     def table(
         self,
@@ -115,8 +170,10 @@ class RunContext:
     ) -> Table:
         """Print a table; columns whose values are all numbers are right-aligned.
 
-        String cells are rich markup (``"[green]ok[/]"``); pass text containing square
-        brackets through ``rich.markup.escape`` first.
+        Cells are plain text: a string prints exactly as written, square brackets included.
+        For a styled cell pass a ``rich.text.Text`` (e.g. ``markup("[green]ok")``). Numbers
+        are never cut: a number column is as wide as its widest number, and text columns
+        wrap when the terminal is narrow.
 
         :param footer: an optional last row (totals), printed below a line.
         """
@@ -125,13 +182,16 @@ class RunContext:
         for index, name in enumerate(columns):
             values = [row[index] for row in body] + ([footer[index]] if footer is not None else [])
             numeric = bool(values) and all(_is_number(v) or v in ("", None) for v in values)
+            widest = max((len(format_number(v)) for v in values if _is_number(v)), default=0)
             table.add_column(
                 name,
                 justify="right" if numeric else "left",
-                footer=format_number(footer[index]) if footer is not None else "",
+                footer=_cell(footer[index]) if footer is not None else "",
+                min_width=widest or None,
+                overflow="fold",
             )
         for row in body:
-            table.add_row(*(format_number(v) if v is not None else "" for v in row))
+            table.add_row(*(_cell(v) for v in row))
         self.console.print(table)
         return table
 
@@ -168,12 +228,51 @@ class RunContext:
         """Save a matplotlib Figure as PNG in the output folder and record it.
 
         Build figures with ``matplotlib.figure.Figure()`` (no pyplot, no GUI backend).
+        The file is written under a temporary name and renamed, so an interrupted run
+        never leaves half a PNG.
         """
         if not name.endswith(".png"):
             name += ".png"
+        with self.writing(name) as tmp:
+            fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
+        return self.path(name)
+
+    @contextlib.contextmanager
+    def writing(self, name: str) -> Iterator[Path]:
+        """Write a file of the output folder safely and record it as an artifact.
+
+        Yields a temporary path in the output folder; when the block ends without an
+        error the file is renamed to `name` (an interruption leaves no partial file)::
+
+            with ctx.writing("model.pt") as tmp:
+                torch.save(model.state_dict(), tmp)
+        """
         path = self.path(name)
-        fig.savefig(path, dpi=dpi, bbox_inches="tight")
-        return self.add_artifact(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_files.atomic_path(path) as tmp:
+            yield tmp
+        self.add_artifact(path)
+
+    def write_text(self, name: str, text: str) -> Path:
+        """Write a text file into the output folder (atomically) and record it."""
+        with self.writing(name) as tmp:
+            tmp.write_text(text, encoding="utf-8")
+        return self.path(name)
+
+    def scratch_dir(self) -> Path:
+        """A new empty folder of the run's own, outside the output folder, removed when the run ends.
+
+        For files a lesson makes only to read them back (an ImageFolder tree, say): nothing
+        of the user's is ever in it, so the run may fill and delete it freely.
+        """
+        folder = Path(tempfile.mkdtemp(prefix=f"nnlessons-{self.lesson_id}-"))
+        self._scratch.append(folder)
+        return folder
+
+    def remove_scratch(self) -> None:
+        """Delete the folders `scratch_dir` made (the runner calls this when the run ends)."""
+        while self._scratch:
+            shutil.rmtree(self._scratch.pop(), ignore_errors=True)
 
     # ---- randomness and progress ----------------------------------------------------------
     def generator(self, offset: int = 0) -> torch.Generator:
@@ -189,11 +288,11 @@ class RunContext:
             yield ProgressTask(None, None)
             return
         progress = Progress(
-            TextColumn("[bold]{task.description}"),
+            TextColumn("{task.description}", style="bold", markup=False),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[status]}"),
+            TextColumn("{task.fields[status]}", markup=False),
             console=self.console,
             transient=False,
         )

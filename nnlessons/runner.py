@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import platform
 import random
 import shlex
+import signal
 import sys
-import time
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,15 +19,22 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.text import Text
 
-from nnlessons import __version__
+from nnlessons import __version__, atomic_files
 from nnlessons.devices import resolve_device
-from nnlessons.errors import LessonInputError
 from nnlessons.lesson_info import LessonInfo
+from nnlessons.output_folder import RUN_RECORD, OutputFolder
 from nnlessons.registry import Lesson, LessonRegistry
-from nnlessons.run_context import Params, RunContext
+from nnlessons.run_context import Params, RunContext, markup
 
-RUN_RECORD = "run.json"
+#: exit codes of a stopped run: 128 + the signal's number, as shells report them
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the run when the process gets SIGTERM; handled like Ctrl-C."""
 
 
 @dataclass
@@ -40,6 +50,7 @@ class RunRequest:
     quiet: bool = False
     json_output: bool = False
     threads: int | None = None  # torch CPU threads; None: the lesson's cpu_threads, else torch's default
+    overwrite: bool = False  # replace an earlier run saved in --out
 
 
 def resolve_params(info: LessonInfo, given: dict[str, Any], quick: bool) -> dict[str, Any]:
@@ -53,30 +64,6 @@ def resolve_params(info: LessonInfo, given: dict[str, Any], quick: bool) -> dict
         else:
             values[option.name] = option.default
     return values
-
-
-def default_out_dir(lesson_id: str) -> Path:
-    """./nnlessons-runs/<id>-<YYYYmmdd-HHMMSS>[-n]: a new folder per run, so nothing is overwritten."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    base = Path("nnlessons-runs") / f"{lesson_id}-{stamp}"
-    candidate, n = base, 1
-    while candidate.exists():
-        n += 1
-        candidate = base.with_name(f"{base.name}-{n}")
-    return candidate
-
-
-def prepare_out_dir(path: Path) -> Path:
-    """Make the folder and prove we can write in it, or raise LessonInputError."""
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".nnlessons-write-test"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise LessonInputError(f"Cannot write to output folder '{path}' ({reason}); choose a writable folder with --out.") from None
-    return path.resolve()
 
 
 def seed_everything(seed: int) -> None:
@@ -101,6 +88,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def reproduce_command(request: RunRequest, info: LessonInfo, params: dict[str, Any], device: str) -> str:
+    """The command that runs this again with the same settings (shell-quoted)."""
     parts = ["nnlessons", "run", info.id, "--seed", str(request.seed), "--device", device]
     if request.threads:
         parts += ["--threads", str(request.threads)]
@@ -116,32 +104,62 @@ def reproduce_command(request: RunRequest, info: LessonInfo, params: dict[str, A
 
 
 def make_console(json_output: bool) -> Console:
-    """Tables go to stdout normally, to stderr under --json (stdout is then pure JSON)."""
-    return Console(stderr=json_output, highlight=False)
+    """Tables go to stdout normally, to stderr under --json (stdout is then pure JSON).
+
+    Markup is off: whatever is printed as a string appears exactly as written, so paths,
+    values and messages with square brackets are never read as rich markup. Styled
+    text is built explicitly with `markup()` or `rich.text.Text`.
+    """
+    return Console(stderr=json_output, highlight=False, markup=False)
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """While the run lasts, SIGTERM raises `Terminated` in it, so it stops like on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+
+    def handler(_signum: int, _frame: Any) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def check_params(registry: LessonRegistry, lesson: Lesson, params: dict[str, Any]) -> None:
+    """The lesson's own rules between options (its check hook); raises LessonInputError."""
+    registry.call(lesson, "nnlessons_check_params", params=Params(params))
 
 
 def run_lesson(registry: LessonRegistry, request: RunRequest, console: Console) -> dict[str, Any]:
     """Run the lesson and return its run record (also written to run.json).
 
-    Raises LessonInputError for bad input and click.exceptions.Exit(130) on Ctrl-C,
+    Raises LessonInputError for bad input (before anything is written when it can be
+    known in advance) and click.exceptions.Exit(130) on Ctrl-C or Exit(143) on SIGTERM,
     after writing what was saved so far into run.json.
     """
     lesson: Lesson = registry.runnable(request.lesson_id)
     info = lesson.info
     params = request.params if request.params is not None else resolve_params(info, {}, request.quick)
+    check_params(registry, lesson, params)
     import torch  # heavy: only now that the lesson and its options have been checked
 
     device = resolve_device(request.device)  # before the folder, so a bad device leaves no empty folder
-    out_dir = prepare_out_dir(request.out or default_out_dir(info.id))
+    folder = OutputFolder.claim(request.out, info.id, overwrite=request.overwrite)
     seed_everything(request.seed)
     threads_before = torch.get_num_threads()
     threads = request.threads or info.cpu_threads
     if threads:
         torch.set_num_threads(threads)
     try:
-        return _run_with_context(registry, lesson, request, params, device, out_dir, console)
+        return _run_with_context(registry, lesson, request, params, device, folder.path, console)
     finally:
         torch.set_num_threads(threads_before)
+        folder.release()
 
 
 def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequest, params: dict[str, Any],
@@ -159,7 +177,7 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
         console=console,
         show_progress=console.is_terminal and not request.quiet,
     )
-    console.rule(f"[bold]{info.title}[/]  ({info.id})")
+    console.rule(markup("[bold]{}[/]  ({})", info.title, info.id))
     ctx.table(
         "Run settings",
         ["setting", "value"],
@@ -179,6 +197,7 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
         "threads": torch.get_num_threads(),
         "params": params,
         "metrics": {},
+        "timings": {},
         "artifacts": [],
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "duration_seconds": None,
@@ -190,31 +209,51 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
         },
         "command": reproduce_command(request, info, params, str(device)) + (" --quick" if request.quick else ""),
     }
-    start = time.perf_counter()
+    clock = ctx.clock
+    start = clock()
+
+    def finish(status: str, error: str | None = None) -> Path:
+        record.update(status=status, duration_seconds=round(clock() - start, 3), timings=dict(ctx.timings))
+        record["artifacts"] = [relative_artifact(p, out_dir) for p in ctx.artifacts]
+        if error is not None:
+            record["error"] = error
+        return _write_record(out_dir, record)
+
     try:
-        metrics = registry.call(lesson, "nnlessons_run", ctx=ctx)
-    except KeyboardInterrupt:
-        record.update(status="interrupted", duration_seconds=round(time.perf_counter() - start, 3))
-        record["artifacts"] = [str(p) for p in ctx.artifacts]
-        _write_record(out_dir, record)
-        console.print(f"[yellow]Interrupted.[/] Kept {len(ctx.artifacts)} saved file(s) and run.json in {display_path(out_dir)}")
-        raise click.exceptions.Exit(130) from None
-    except Exception:
-        record.update(status="failed", duration_seconds=round(time.perf_counter() - start, 3))
-        record["artifacts"] = [str(p) for p in ctx.artifacts]
-        _write_record(out_dir, record)
+        with sigterm_as_interrupt():
+            metrics = registry.call(lesson, "nnlessons_run", ctx=ctx)
+            if not isinstance(metrics, dict):
+                raise TypeError(f"lesson {info.id!r} returned {type(metrics).__name__} from nnlessons_run, not a dict of metrics")
+            record["metrics"] = metrics
+            path = finish("ok")
+    except KeyboardInterrupt as stop:
+        terminated = isinstance(stop, Terminated)
+        finish("terminated" if terminated else "interrupted")
+        console.print(markup("[yellow]{}[/] Kept {} saved file(s) and run.json in {}",
+                             "Terminated." if terminated else "Interrupted.", len(ctx.artifacts), display_path(out_dir)))
+        raise click.exceptions.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
+    except click.ClickException as exc:
+        finish("failed", exc.format_message())
         raise
-    if not isinstance(metrics, dict):
-        raise TypeError(f"lesson {info.id!r} returned {type(metrics).__name__} from nnlessons_run, not a dict of metrics")
-    record.update(status="ok", metrics=metrics, duration_seconds=round(time.perf_counter() - start, 3))
-    record["artifacts"] = [str(p) for p in ctx.artifacts]
-    path = _write_record(out_dir, record)
+    except Exception as exc:
+        finish("failed", f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        ctx.remove_scratch()
     ctx.add_artifact(path)
-    console.rule("[bold]Saved")
+    console.rule(Text("Saved", style="bold"))
     for artifact in ctx.artifacts:
-        console.print(f"  {display_path(artifact)}")
-    console.print(f"Finished in {record['duration_seconds']:.1f} s. Re-run with: {record['command']}")
+        console.print(Text(f"  {display_path(artifact)}"))
+    console.print(Text(f"Finished in {record['duration_seconds']:.1f} s. Re-run with: {record['command']}"))
     return record
+
+
+def relative_artifact(path: Path, out_dir: Path) -> str:
+    """An artifact's path as run.json records it: relative to the output folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(out_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def display_path(path: Path) -> str:
@@ -243,9 +282,7 @@ def record_json(record: dict[str, Any]) -> str:
 
 
 def _write_record(out_dir: Path, record: dict[str, Any]) -> Path:
-    path = out_dir / RUN_RECORD
-    path.write_text(record_json(record))
-    return path
+    return atomic_files.write_text(out_dir / RUN_RECORD, record_json(record))
 
 
 def print_json(record: dict[str, Any]) -> None:

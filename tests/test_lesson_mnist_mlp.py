@@ -294,7 +294,7 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
         "ImageFolder pixels == MNIST bytes / 255", "argmax(softmax) == argmax(logits) (mismatches)"]
     out = record["out_dir"]
     for name in ("flattened_digit.png", "hidden_unit_templates.png", "loss.png", "probabilities.png", "folder_batch.png"):
-        assert str(out / name) in record["artifacts"] and (out / name).stat().st_size > 10_000
+        assert name in record["artifacts"] and (out / name).stat().st_size > 10_000
     pngs = sorted((out / "digits").glob("*/*.png"))
     assert len(pngs) == 70 and Image.open(pngs[0]).size == (28, 28) and Image.open(pngs[0]).mode == "L"
 

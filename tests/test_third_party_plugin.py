@@ -104,8 +104,27 @@ def test_ctrl_c_exits_130_and_keeps_what_was_saved(site, tmp_path):
     assert "Interrupted" in stdout and "Traceback" not in stderr
     record = json.loads((out / "run.json").read_text())
     assert record["status"] == "interrupted"
-    assert record["artifacts"] == [str(out.resolve() / "saved-early.txt")]
+    assert record["artifacts"] == ["saved-early.txt"]
     assert (out / "saved-early.txt").read_text() == "kept"
+
+
+def test_sigterm_exits_143_and_keeps_what_was_saved(site, tmp_path):
+    out = tmp_path / "terminated"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    proc = subprocess.Popen([sys.executable, "-m", "nnlessons", "run", "tiny", "--device", "cpu", "--sleep", "60", "--out", str(out)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60  # a cap on waiting, not a speed assumption: the file appears in well under a second
+    while not (out / "saved-early.txt").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert "Terminated" in stdout and "Traceback" not in stderr
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "terminated"
+    assert record["artifacts"] == ["saved-early.txt"]
+    assert (out / "saved-early.txt").read_text() == "kept"
+    assert sorted(p.name for p in out.iterdir()) == ["run.json", "saved-early.txt"]  # no temporary files left
 
 
 HEAVY = ("torch", "torchvision", "numpy", "pandas", "matplotlib")

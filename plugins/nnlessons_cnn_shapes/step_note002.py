@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 import torch.nn.functional as F
-from rich.markup import escape
+from nnlessons.run_context import markup
 from torch import nn
 
 from nnlessons_cnn_shapes.by_hand import conv2d_by_hand, max_abs_diff, max_pool2d_by_hand
@@ -76,7 +76,7 @@ def show_pool_padding(ctx: RunContext, conv_out: torch.Tensor) -> tuple[float, f
 def show_note_weight_line(ctx: RunContext) -> str | None:
     """Run the note's weight assignment and print what PyTorch says; return its error (None if it ran)."""
     error = try_note002_weight_line(ctx.device)
-    outcome = f"fails: [italic]{escape(error)}[/]" if error else "runs"
+    outcome = markup("fails: [italic]{}[/]", error) if error else "runs"
     ctx.console.print(f"The note's line `conv1.weight.data = torch.tensor([[[...]]])` (int64, shape [1, 3, 3]) "
                       f"{outcome}. Use a float tensor of shape [1, 1, 3, 3].")
     return error

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from rich.markup import escape
 from torch.utils.data import DataLoader, Subset, TensorDataset, random_split
 
 from nnlessons.run_context import RunContext
@@ -60,7 +59,7 @@ def show_dataset(ctx: RunContext, dataset: CsvDataset, path: Path) -> dict[str, 
     ])
     base = pitfalls.base_dataset_outcomes()
     ctx.table("The base class torch.utils.data.Dataset is not abstract", ["code", "result"],
-              [(o.code, escape(o.result)) for o in base],
+              [(o.code, o.result) for o in base],
               caption="It can be built; it only fails when asked for items. Subclasses supply __getitem__ and __len__.")
     return {
         "rows": len(dataset),
@@ -81,7 +80,7 @@ def show_label_shapes(ctx: RunContext, dataset: CsvDataset) -> dict[str, Any]:
     ctx.table("Keep the label a column", ["code", "result"], [
         ("table[:, -1].shape", str(flat_shape)),
         ("table[:, [-1]].shape", str(column_shape)),
-        *[(escape(o.code), escape(o.result)) for o in losses],
+        *[(o.code, o.result) for o in losses],
     ], caption="The model outputs (B, 1); BCELoss needs a target of exactly that shape.")
     return {"bce_column_target_ok": int(not losses[0].raised), "bce_flat_target_rejected": int(losses[1].raised)}
 

@@ -120,7 +120,7 @@ def print_speeds(ctx: RunContext, x: torch.Tensor, variants: list[Variant], runs
         worst = max(worst, abs(predicted - measured))
         rows.append((v.short, v.lr, predicted, measured, abs(predicted - measured)))
         if predicted >= 1:
-            ctx.console.print(f"[yellow]{v.label}: lr {v.lr:g} is too large here, |w - 2| grows by x{predicted:.3g} per epoch.")
+            ctx.say("[yellow]{}: lr {:g} is too large here, |w - 2| grows by x{:.3g} per epoch.", v.label, v.lr, predicted)
     ctx.table(
         "Why the speeds differ: an epoch multiplies |w - 2| by a predictable factor",
         ["variant", "lr", "predicted factor", "measured in epoch 1", "abs diff"],

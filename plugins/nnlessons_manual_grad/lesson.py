@@ -91,8 +91,8 @@ def train_hand_net(ctx: RunContext, start: HandNet, data: TemperatureData, zero_
         losses = train_by_hand(net, data.x_train, data.y_train, iterations, ctx.params.lr, zero_grad, after_forward)
         bar.advance(iterations - len(losses))  # a diverged run stops early
     if len(losses) < iterations:
-        ctx.console.print(f"[yellow]{label}: the loss stopped being a finite number at iteration {len(losses) - 1} "
-                          f"(lr {ctx.params.lr:g} is too large here); training stopped.")
+        ctx.say("[yellow]{}: the loss stopped being a finite number at iteration {} (lr {:g} is too large here); "
+                "training stopped.", label, len(losses) - 1, ctx.params.lr)
     return HandRun(net, losses, holdout_losses)
 
 
@@ -286,7 +286,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     start = init_hand_net(len(FEATURE_NAMES), ctx.params.hidden, ctx.generator(3), ctx.device)
     show_hand_net(ctx, start)
     refusal = update_outside_no_grad(start, ctx.params.lr)
-    ctx.console.print(f"Updating a weight outside torch.no_grad(): [bold]{refusal or 'no error (unexpected)'}[/]")
+    ctx.say("Updating a weight outside torch.no_grad(): [bold]{}[/]", refusal or "no error (unexpected)")
     by_hand = train_hand_net(ctx, start, data, zero_grad=True, label="by hand")
     show_hand_losses(ctx, by_hand)
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from rich.markup import escape
 
 from nnlessons.drawn_digit import DRAWABLE_DIGITS, draw_digits
 from nnlessons.mnist import standardize
@@ -152,7 +151,7 @@ def loss_on_logits_step(ctx: RunContext, model: MnistMLP, digits: TensorData) ->
               ["spelling", "loss", "max abs diff to CrossEntropyLoss"], [
         ("CrossEntropyLoss()(logits, labels)", built_in.item(), 0.0),
         ("NLLLoss(log_softmax(logits))", nll.item(), (nll - built_in).abs().item()),
-        (escape("mean of -log softmax(logits)[label]"), by_hand.item(), (by_hand - built_in).abs().item()),
+        ("mean of -log softmax(logits)[label]", by_hand.item(), (by_hand - built_in).abs().item()),
     ], caption=f"Feeding probabilities instead: the loss can never go below -1 + log(e + 9) = {floor:.6f}, even for perfect answers.")
     return {
         "cross_entropy_vs_nll_log_softmax_max_abs_diff": (nll - built_in).abs().item(),

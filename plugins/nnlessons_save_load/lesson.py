@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from rich.markup import escape
 from torch import nn
 
 from nnlessons import LessonInputError
@@ -83,10 +82,10 @@ def show_two_ways(ctx: RunContext, model: RegressionNet, x: torch.Tensor) -> dic
     """print() of both nets, their state_dict names, and the same outputs once the weights are copied."""
     ctx.heading("2. The same net as an nn.Module subclass and as nn.Sequential")
     sequential = sequential_net(ctx.params.hidden).to(ctx.device)
-    ctx.console.print("[bold]print(RegressionNet())[/]")
-    ctx.console.print(escape(repr(model)))
-    ctx.console.print("[bold]print(nn.Sequential(...))[/]")
-    ctx.console.print(escape(repr(sequential)))
+    ctx.say("[bold]print(RegressionNet())[/]")
+    ctx.console.print(repr(model))
+    ctx.say("[bold]print(nn.Sequential(...))[/]")
+    ctx.console.print(repr(sequential))
     refused = load_by_name(model, sequential)
     copy_by_position(model, sequential)
     diff = max_abs_diff(predict(model, x), predict(sequential, x))
@@ -96,7 +95,7 @@ def show_two_ways(ctx: RunContext, model: RegressionNet, x: torch.Tensor) -> dic
         ("ReLU listed by print()", "no (F.relu inside forward)", "yes (a layer, index 1)"),
     ])
     ctx.table("Moving the weights across", ["attempt", "result"], [
-        ("sequential.load_state_dict(subclass.state_dict())", escape(refused)),
+        ("sequential.load_state_dict(subclass.state_dict())", refused),
         ("same tensors copied in order: max |output difference|", diff),
     ], caption="A state_dict is matched by name, so it fits only a net whose layers are named the same way.")
     return {"parameters": parameter_count(model), "sequential_parameters": parameter_count(sequential),
@@ -128,7 +127,7 @@ def show_saving(ctx: RunContext, model: RegressionNet) -> tuple[Path, Path, dict
     ])
     for f in files:
         named = ", ".join(f.globals_needed) or "no classes, only tensors and plain containers"
-        ctx.console.print(f"{f.path.name} names: {escape(named)}")
+        ctx.console.print(f"{f.path.name} names: {named}")
     sizes = storage.size_overhead(SIZE_WIDTHS, ctx.device)
     ctx.table("Where the bytes go: untrained nets of two widths", ["hidden", "parameters", "whole model", "state_dict", "difference"],
               [(h, p, whole, state, whole - state) for h, p, whole, state in sizes],
@@ -158,7 +157,7 @@ def show_loading(ctx: RunContext, model: RegressionNet, x: torch.Tensor, whole_p
     diffs = {name: max_abs_diff(predict(net, x), original) for name, net in restored.items()}
     shared = sum(storage.shares_storage(model, net) for net in restored.values())
     ctx.console.print(f"torch.load('{WHOLE_FILE}'), the default weights_only=True, raised:")
-    ctx.console.print(f"  [red]{escape(refusal)}[/]")
+    ctx.say("  [red]{}[/]", refusal)
     ctx.table("Restoring into fresh objects", ["way", "weights_only", "max |diff| vs original"], [
         (f"{WHOLE_FILE}, trusted opt-in", "False", diffs["whole_model_weights_only_false"]),
         (f"{WHOLE_FILE}, RegressionNet and nn.Linear allowlisted", "True", diffs["whole_model_allowlisted"]),
@@ -204,7 +203,7 @@ def show_pickle_risk(ctx: RunContext) -> dict[str, Any]:
     ctx.heading("6. Why the default changed: a pickle can run code")
     outcome = pickle_risk.demonstrate()
     ctx.console.print("torch.load(path), weights_only=True by default, raised:")
-    ctx.console.print(f"  [red]{escape(outcome.safe_load_message)}[/]")
+    ctx.say("  [red]{}[/]", outcome.safe_load_message)
     ctx.table("A file whose pickle says 'call os.mkdir(folder)'", ["call", "folder exists afterwards"], [
         ("torch.load(path)", str(outcome.folder_after_safe_load)),
         ("torch.load(path, weights_only=False)", str(outcome.folder_after_unsafe_load)),
