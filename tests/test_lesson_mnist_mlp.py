@@ -18,7 +18,6 @@ from PIL import Image
 from rich.console import Console
 from torch import nn
 
-from nnlessons import LessonInputError
 from nnlessons.cli import cli
 from nnlessons.drawn_digit import draw_digits
 from nnlessons.run_context import Params, ProgressTask, RunContext
@@ -239,19 +238,25 @@ def test_digit_tree_round_trip_is_exact(tmp_path: Path) -> None:
     assert folder.read_digit_tree(tmp_path / "digits", grayscale=False).dataset[0][0].shape == (3, 28, 28)
 
 
-def test_rewriting_the_tree_removes_the_old_pngs(tmp_path: Path) -> None:
-    images = torch.zeros(40, 28, 28, dtype=torch.uint8)
-    labels = torch.arange(40) % 10
-    folder.write_digit_tree(tmp_path, images, labels, folder.first_images_per_class(labels, 4))
-    folder.write_digit_tree(tmp_path, images, labels, folder.first_images_per_class(labels, 1))
-    assert len(list(tmp_path.glob("*/*.png"))) == 10
+def test_the_tree_is_never_written_over_files_it_did_not_make(tmp_path: Path) -> None:
+    users_png = tmp_path / "3" / "00003.png"
+    users_png.parent.mkdir()
+    users_png.write_bytes(b"my own drawing")
+    labels = torch.arange(10)
+    with pytest.raises(FileExistsError):
+        folder.write_digit_tree(tmp_path, torch.zeros(10, 28, 28, dtype=torch.uint8), labels, labels)
+    assert users_png.read_bytes() == b"my own drawing"
+    assert [p.name for p in tmp_path.rglob("*")] == ["3", "00003.png"]
 
 
-def test_a_foreign_folder_in_the_tree_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "cats").mkdir()
-    with pytest.raises(LessonInputError, match="cats"):
-        folder.write_digit_tree(tmp_path, torch.zeros(1, 28, 28, dtype=torch.uint8), torch.zeros(1, dtype=torch.long),
-                                torch.tensor([0]))
+def test_each_png_is_written_under_a_temporary_name_and_renamed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    renamed = []
+    real_replace = folder.atomic_files.os.replace
+    monkeypatch.setattr(folder.atomic_files.os, "replace", lambda a, b: (renamed.append(Path(b)), real_replace(a, b)))
+    labels = torch.arange(10)
+    written = folder.write_digit_tree(tmp_path / "digits", torch.zeros(10, 28, 28, dtype=torch.uint8), labels, labels)
+    assert renamed == written and all(Image.open(path).format == "PNG" for path in written)
+    assert not list((tmp_path / "digits").glob("*/.*"))  # no temporary file left behind
 
 
 def test_digits_to_show_are_the_first_then_the_least_confident() -> None:
@@ -295,16 +300,34 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     out = record["out_dir"]
     for name in ("flattened_digit.png", "hidden_unit_templates.png", "loss.png", "probabilities.png", "folder_batch.png"):
         assert name in record["artifacts"] and (out / name).stat().st_size > 10_000
-    pngs = sorted((out / "digits").glob("*/*.png"))
-    assert len(pngs) == 70 and Image.open(pngs[0]).size == (28, 28) and Image.open(pngs[0]).mode == "L"
+    assert not (out / "digits").exists() and not list(out.rglob("*/*.png"))  # the tree was the run's scratch
+
+
+def test_the_digit_tree_lives_in_a_scratch_folder_removed_after_the_run(
+    run_lesson, data_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    trees = []
+    real_read = folder.read_digit_tree
+
+    def read_and_look(root: Path, grayscale: bool = True) -> folder.DigitFolder:
+        pngs = sorted(root.glob("*/*.png"))
+        trees.append((root, len(pngs), Image.open(pngs[0]).size, Image.open(pngs[0]).mode))
+        return real_read(root, grayscale)
+
+    monkeypatch.setattr(folder, "read_digit_tree", read_and_look)
+    record = run_lesson("mnist-mlp", *data_args(data_root))
+    root, count, size, mode = trees[0]
+    assert (count, size, mode) == (70, (28, 28), "L")
+    assert record["out_dir"].resolve() not in root.resolve().parents
+    assert not root.exists() and not root.parent.exists()  # removed when the run ended
+    assert not any(path.startswith("digits") for path in record["artifacts"])
 
 
 def test_same_seed_same_numbers_even_in_the_same_folder(run_lesson, data_root: Path) -> None:
     first = run_lesson("mnist-mlp", *data_args(data_root))
-    second = run_lesson("mnist-mlp", *data_args(data_root))  # same --out: the PNG tree is rewritten
+    second = run_lesson("mnist-mlp", *data_args(data_root), "--overwrite")  # same --out, replacing the first run
     untimed = lambda m: {k: v for k, v in m.items() if k not in TIMING_METRICS}  # noqa: E731
     assert untimed(first["metrics"]) == untimed(second["metrics"])
-    assert len(list((second["out_dir"] / "digits").glob("*/*.png"))) == 70
 
 
 # ---- bad input: exit code 2 with a clear message ----------------------------------------------
@@ -325,11 +348,14 @@ def test_truncated_mnist_file_exits_2_naming_the_file(tmp_path: Path) -> None:
     assert "corrupt or truncated" in result.output and "train-images-idx3-ubyte" in result.output
 
 
-def test_foreign_folder_in_the_run_folder_exits_2(tmp_path: Path, data_root: Path) -> None:
-    (tmp_path / "out" / "digits" / "not-a-digit").mkdir(parents=True)
-    result = invoke(*data_args(data_root), "--out", str(tmp_path / "out"))
-    assert result.exit_code == 2
-    assert "not-a-digit" in result.output and "empty --out folder" in result.output
+def test_a_users_digits_folder_is_never_touched(tmp_path: Path, data_root: Path) -> None:
+    users_png = tmp_path / "out" / "digits" / "7" / "my-seven.png"
+    users_png.parent.mkdir(parents=True)
+    users_png.write_bytes(b"not mine to delete")
+    for extra in ([], ["--overwrite"]):
+        result = invoke(*data_args(data_root), "--out", str(tmp_path / "out"), *extra)
+        assert result.exit_code == 2  # not an earlier run's folder: refused, with or without --overwrite
+        assert users_png.read_bytes() == b"not mine to delete"
 
 
 def test_out_of_range_option_exits_2(tmp_path: Path, data_root: Path) -> None:

@@ -139,7 +139,8 @@ are the same thing.
 Real image data usually arrives as files. `torchvision.datasets.ImageFolder(root, transform)`
 treats each sub-folder of `root` as one class: the class names are the folder names, **sorted**,
 and the label is the position in that sorted list. The lesson writes digits from MNIST into
-`<run folder>/digits/0/ ... /9/` and reads them back with
+`digits/0/ ... /9/` of a temporary folder of its own (removed when the run ends, so the run
+folder holds only plots and `run.json`) and reads them back with
 
 ```
 transforms.Compose([transforms.Grayscale(num_output_channels=1), transforms.ToTensor()])
@@ -202,8 +203,8 @@ them. A truncated or corrupt file is named, with the advice to delete it.
   probabilities or logits.
 - `ImageFolder` labels are positions in the sorted folder names, not the names: folders `0`..`9`
   happen to map to 0..9, but a folder `10` would sort between `1` and `2`. Any other folder inside
-  the root becomes an extra class, which is why the lesson refuses a `digits/` folder holding
-  anything it did not write.
+  the root becomes an extra class, which is why the lesson writes its tree into a new folder that
+  holds nothing else.
 - Forgetting `zero_grad`: gradients of all past batches pile up.
 - Forgetting to flatten: `nn.Linear(784, ...)` needs `(B, 784)`, not `(B, 1, 28, 28)`.
 - Evaluating without `torch.no_grad()` builds a graph you never use (memory); without

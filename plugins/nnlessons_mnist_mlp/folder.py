@@ -10,7 +10,7 @@ from PIL import Image
 from torch.utils.data import DataLoader
 from torchvision import datasets, transforms
 
-from nnlessons import LessonInputError
+from nnlessons import atomic_files
 
 CLASS_FOLDERS = tuple(str(digit) for digit in range(10))  # "0" .. "9"
 
@@ -29,29 +29,22 @@ def first_images_per_class(labels: torch.Tensor, per_class: int) -> torch.Tensor
     return torch.cat(picked)  # (F,)
 
 
-def check_folder_is_ours(root: Path) -> None:
-    """ImageFolder reads every sub-folder as a class, so a foreign folder would silently add a class."""
-    if not root.exists():
-        return
-    foreign = sorted(p.name for p in root.iterdir() if p.name not in CLASS_FOLDERS)
-    if foreign:
-        raise LessonInputError(
-            f"The folder {root} holds {', '.join(foreign)}, which this lesson did not write and ImageFolder "
-            f"would read as extra classes; choose an empty --out folder."
-        )
-
-
 def write_digit_tree(root: Path, images: torch.Tensor, labels: torch.Tensor, indices: torch.Tensor) -> list[Path]:
-    """Save images[indices] as root/<digit>/<index>.png (8-bit grayscale), replacing PNGs of an earlier run."""
-    check_folder_is_ours(root)
+    """Save images[indices] as root/<digit>/<index>.png (8-bit grayscale); root must be a new or empty folder.
+
+    The tree is the lesson's own scratch data (ImageFolder reads every sub-folder of root as a
+    class), so it goes into a folder made for it, never into one that may hold a user's files;
+    nothing is ever deleted here. Each PNG is written under a temporary name and renamed.
+    """
+    if root.exists() and any(root.iterdir()):
+        raise FileExistsError(f"{root} is not empty; the digit tree needs a folder of its own")
     for digit in CLASS_FOLDERS:
         (root / digit).mkdir(parents=True, exist_ok=True)
-        for old in (root / digit).glob("*.png"):
-            old.unlink()
     written = []
     for index in indices.tolist():
         path = root / str(int(labels[index])) / f"{index:05d}.png"
-        Image.fromarray(images[index].cpu().numpy()).save(path)  # (28, 28) uint8 -> mode "L"
+        with atomic_files.atomic_path(path) as tmp:  # the temporary name ends in .part: say the format
+            Image.fromarray(images[index].cpu().numpy()).save(tmp, format="PNG")  # (28, 28) uint8 -> mode "L"
         written.append(path)
     return written
 

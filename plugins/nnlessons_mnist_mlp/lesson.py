@@ -56,10 +56,9 @@ def show_data(ctx: RunContext, train_split: MnistSplit, test_split: MnistSplit) 
 def image_folder_step(ctx: RunContext, train_split: MnistSplit, train_data: TensorData) -> dict[str, Any]:
     """Write PNGs per class, read them back with ImageFolder + transforms + DataLoader, check they are unchanged."""
     ctx.heading("5. The image-folder pipeline: PNG files -> ImageFolder -> DataLoader")
-    root = ctx.path("digits")
+    root = ctx.scratch_dir() / "digits"  # the run's own temporary folder: the tree is read back, not kept
     indices = folder.first_images_per_class(train_split.labels, ctx.params.folder_images_per_class)
     written = folder.write_digit_tree(root, train_split.images, train_split.labels, indices)
-    ctx.add_artifact(root)
     digits = folder.read_digit_tree(root)
     loader = folder.digit_loader(digits, FOLDER_BATCH_SIZE, ctx.generator(SEED_OFFSETS["folder_shuffle"]))
     first_images, first_labels = (t.to(ctx.device) for t in next(iter(loader)))  # (64, 1, 28, 28), (64,)
