@@ -21,8 +21,12 @@ def run_lesson(tmp_path: Path) -> Callable[..., dict[str, Any]]:
     The record's ``out_dir`` key is the run folder.
     """
 
+    runs = iter(range(1, 1000))
+
     def run(lesson_id: str, *args: str, quick: bool = True) -> dict[str, Any]:
-        out = tmp_path / f"{lesson_id}-run"
+        out = tmp_path / f"{lesson_id}-run{'-' + str(n) if (n := next(runs)) > 1 else ''}"  # a new folder per run
+        if "--overwrite" in args:
+            out = tmp_path / f"{lesson_id}-run"  # replacing the first run in its folder
         argv = ["run", lesson_id, "--device", "cpu", "--json", "--out", str(out), *args]
         if quick:
             argv.append("--quick")

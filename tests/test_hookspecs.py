@@ -14,7 +14,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def test_there_are_hooks():
-    assert set(HOOKS) == {"nnlessons_lesson_info", "nnlessons_explain", "nnlessons_run"}
+    assert set(HOOKS) == {"nnlessons_lesson_info", "nnlessons_explain", "nnlessons_check_params", "nnlessons_run"}
 
 
 @pytest.mark.parametrize("name", HOOKS)
@@ -24,7 +24,10 @@ def test_hook_has_docstring_with_every_parameter(name):
     assert len(doc.split()) >= 15, f"{name} needs a real docstring"
     for param in inspect.signature(fn).parameters:
         assert f":param {param}:" in doc, f"{name} does not document {param}"
-    assert ":return:" in doc
+    if inspect.signature(fn).return_annotation not in (None, "None"):
+        assert ":return:" in doc
+    else:
+        assert ":raises" in doc or ":return:" in doc, f"{name} returns nothing: say what it raises"
 
 
 @pytest.mark.parametrize("name", HOOKS)

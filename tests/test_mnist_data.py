@@ -44,7 +44,12 @@ def files_under(root: Path) -> list[str]:
 
 
 def run_cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None):
-    argv = ["run", "lstm-mnist", "--device", "cpu", "--quick", "--out", str(tmp_path / "out"), *args]
+    out = tmp_path / "out"
+    n = 1
+    while out.exists():  # a new output folder per run: a run never writes into an earlier run's folder
+        n += 1
+        out = tmp_path / f"out-{n}"
+    argv = ["run", "lstm-mnist", "--device", "cpu", "--quick", "--out", str(out), *args]
     return CliRunner().invoke(cli, argv, env=env)
 
 

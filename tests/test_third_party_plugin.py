@@ -127,6 +127,33 @@ def test_sigterm_exits_143_and_keeps_what_was_saved(site, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["run.json", "saved-early.txt"]  # no temporary files left
 
 
+def test_two_runs_started_together_into_one_folder_one_is_refused(site, tmp_path):
+    out = tmp_path / "shared"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    argv = [sys.executable, "-m", "nnlessons", "run", "tiny", "--device", "cpu", "--sleep", "1", "--out", str(out)]
+    procs = [subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    assert sorted(code for code, *_ in results) == [0, 2], results
+    refused = next(stderr for code, _out, stderr in results if code == 2)
+    assert "in use by another nnlessons run" in refused or "already holds files" in refused
+    assert json.loads((out / "run.json").read_text())["status"] == "ok"
+
+
+def test_a_closed_stdout_does_not_stop_the_run(site, tmp_path):
+    """`nnlessons run ... | head`: once the reader is gone the run goes on silently and saves everything."""
+    out = tmp_path / "piped"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already gone: every write to the pipe fails with EPIPE
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    proc = subprocess.run([sys.executable, "-m", "nnlessons", "run", "tiny", "--device", "cpu", "--out", str(out)],
+                          env=env, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(write_end)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "ok" and record["metrics"] == {"answer": 42.0}
+
+
 HEAVY = ("torch", "torchvision", "numpy", "pandas", "matplotlib")
 PROBE = textwrap.dedent("""
     import sys

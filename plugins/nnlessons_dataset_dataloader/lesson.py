@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch.utils.data import DataLoader, Subset, TensorDataset, random_split
 
+from nnlessons.csv_input import given_path
 from nnlessons.run_context import RunContext
 from nnlessons_dataset_dataloader import batching, pitfalls, plots, shuffling, throughput
 from nnlessons_dataset_dataloader.csv_table import TRUE_BIAS, TRUE_WEIGHTS, generate_table, write_table
@@ -31,14 +32,15 @@ def run(ctx: RunContext) -> dict[str, Any]:
     metrics.update(show_shuffle(ctx, dataset))
     metrics.update(show_tensor_dataset(ctx, dataset))
     metrics.update(show_throughput(ctx, dataset))
-    metrics.update(show_training(ctx, dataset, generated=not ctx.params.csv))
+    metrics.update(show_training(ctx, dataset, generated=given_path(ctx.params.csv) is None))
     return metrics
 
 
 def csv_path(ctx: RunContext) -> Path:
     """The user's --csv, or the generated table written into the run folder (so the lesson really reads a file)."""
-    if ctx.params.csv:
-        return Path(ctx.params.csv).expanduser()
+    path = given_path(ctx.params.csv)
+    if path is not None:
+        return path
     table = generate_table(ctx.generator(0), rows=ctx.params.rows)  # (759, 9) on the CPU
     return ctx.add_artifact(write_table(table, ctx.path("table.csv")))
 

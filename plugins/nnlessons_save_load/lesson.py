@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from nnlessons_save_load import pickle_risk, storage
 from nnlessons_save_load.data import make_curve, true_curve_loss
 from nnlessons_save_load.fresh_process import restore_in_fresh_process
 from nnlessons_save_load.nets import RegressionNet, copy_by_position, parameter_count, sequential_net
+from nnlessons_save_load.pinned_file import PinnedFile
 from nnlessons_save_load.plots import fits_figure
 from nnlessons_save_load.training import max_abs_diff, predict, train
 
@@ -31,9 +32,9 @@ def run(ctx: RunContext) -> dict[str, Any]:
     x, y = x_cpu.to(ctx.device), y_cpu.to(ctx.device)  # moved once
     model, losses, metrics = show_training(ctx, x, y)
     metrics.update(show_two_ways(ctx, model, x))
-    whole_path, state_path, saved = show_saving(ctx, model)
-    fits, loaded = show_loading(ctx, model, x, whole_path, state_path)
-    fresh = show_fresh_process(ctx, model, x, whole_path, state_path)
+    whole, state_path, saved = show_saving(ctx, model)
+    fits, loaded = show_loading(ctx, model, x, whole, state_path)
+    fresh = show_fresh_process(ctx, model, x, whole, state_path)
     for step_metrics in (saved, loaded, fresh, show_pickle_risk(ctx)):
         metrics.update(step_metrics)
     metrics["max_abs_diff_restored"] = max([*loaded["restored_max_abs_diff"].values(),
@@ -115,12 +116,20 @@ def load_by_name(source: nn.Module, target: nn.Module) -> str:
 # ---- 3. saving --------------------------------------------------------------------------------
 
 
-def show_saving(ctx: RunContext, model: RegressionNet) -> tuple[Path, Path, dict[str, Any]]:
+def save_pinned(ctx: RunContext, name: str, save: Callable[[nn.Module, Path], Path], model: nn.Module) -> PinnedFile:
+    """Save into the run folder atomically, pinning the bytes written before they get their real name."""
+    with ctx.writing(name) as tmp:
+        save(model, tmp)
+        pinned = PinnedFile.of(tmp, ctx.path(name))
+    return pinned
+
+
+def show_saving(ctx: RunContext, model: RegressionNet) -> tuple[PinnedFile, Path, dict[str, Any]]:
     """Save both ways into the run folder; show sizes, format and the classes each file names."""
     ctx.heading("3. Saving: the whole model, or only its state_dict")
-    whole_path = ctx.add_artifact(storage.save_whole_model(model, ctx.path(WHOLE_FILE)))
-    state_path = ctx.add_artifact(storage.save_state_dict(model, ctx.path(STATE_FILE)))
-    files = [storage.describe(whole_path), storage.describe(state_path)]
+    whole = save_pinned(ctx, WHOLE_FILE, storage.save_whole_model, model)
+    state_path = save_pinned(ctx, STATE_FILE, storage.save_state_dict, model).path
+    files = [storage.describe(whole.path), storage.describe(state_path)]
     ctx.table("Saved files", ["file", "torch.save of", "bytes", "zip archive", "classes named"], [
         (f.path.name, what, f.size_bytes, str(f.is_zip), len(f.globals_needed))
         for what, f in zip(["model", "model.state_dict()"], files)
@@ -133,7 +142,7 @@ def show_saving(ctx: RunContext, model: RegressionNet) -> tuple[Path, Path, dict
               [(h, p, whole, state, whole - state) for h, p, whole, state in sizes],
               caption="The whole-model file costs the same extra bytes at both widths (the pickled module "
                       "structure); both files grow with the parameters.")
-    return whole_path, state_path, {
+    return whole, state_path, {
         "whole_model_bytes": files[0].size_bytes, "state_dict_bytes": files[1].size_bytes,
         "whole_model_names_classes": len(files[0].globals_needed), "state_dict_names_classes": len(files[1].globals_needed),
         "size_difference_bytes": {f"hidden{h}": whole - state for h, _, whole, state in sizes},
@@ -143,15 +152,15 @@ def show_saving(ctx: RunContext, model: RegressionNet) -> tuple[Path, Path, dict
 # ---- 4. loading -------------------------------------------------------------------------------
 
 
-def show_loading(ctx: RunContext, model: RegressionNet, x: torch.Tensor, whole_path: Path,
+def show_loading(ctx: RunContext, model: RegressionNet, x: torch.Tensor, whole: PinnedFile,
                  state_path: Path) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     """The default load refuses the whole model; the opt-in, the allowlist and the state_dict all restore it exactly."""
     ctx.heading("4. Loading: weights_only=True is the default")
     original = predict(model, x)  # (N, 1)
-    _, refusal = storage.load_whole_with_defaults(whole_path, ctx.device)
+    _, refusal = storage.load_whole_with_defaults(whole.path, ctx.device)
     restored = {
-        "whole_model_weights_only_false": storage.load_whole_trusting(whole_path, ctx.device),
-        "whole_model_allowlisted": storage.load_whole_allowlisted(whole_path, ctx.device),
+        "whole_model_weights_only_false": storage.load_whole_trusting(whole, ctx.device),
+        "whole_model_allowlisted": storage.load_whole_allowlisted(whole.path, ctx.device),
         "state_dict_weights_only_true": storage.load_state_dict_safely(state_path, ctx.device, ctx.params.hidden),
     }
     diffs = {name: max_abs_diff(predict(net, x), original) for name, net in restored.items()}
@@ -173,17 +182,17 @@ def show_loading(ctx: RunContext, model: RegressionNet, x: torch.Tensor, whole_p
 # ---- 5. a fresh process -----------------------------------------------------------------------
 
 
-def show_fresh_process(ctx: RunContext, model: RegressionNet, x: torch.Tensor, whole_path: Path, state_path: Path) -> dict[str, Any]:
+def show_fresh_process(ctx: RunContext, model: RegressionNet, x: torch.Tensor, whole: PinnedFile, state_path: Path) -> dict[str, Any]:
     """Load both files in a new Python interpreter and compare its predictions with ours."""
     ctx.heading("5. Restoring in a fresh Python process")
     original = predict(model, x)
-    with tempfile.TemporaryDirectory() as folder:
-        inputs = Path(folder) / "inputs.pt"
-        torch.save(x, inputs)
-        result = restore_in_fresh_process(whole_path, state_path, inputs, Path(folder) / "predictions.pt", str(ctx.device))
+    exchange = ctx.scratch_dir()  # the inputs and predictions passed between the processes; removed after the run
+    torch.save(x, exchange / "inputs.pt")
+    result = restore_in_fresh_process(whole, state_path, exchange / "inputs.pt", exchange / "predictions.pt",
+                                      str(ctx.device), cwd=ctx.out_dir)
     diffs = {"whole_model": max_abs_diff(result.whole_model_predictions, original),
              "state_dict": max_abs_diff(result.state_dict_predictions, original)}
-    ctx.table("python -m nnlessons_save_load.fresh_process ...", ["quantity", "value"], [
+    ctx.table("python -I -m nnlessons_save_load.fresh_process ...", ["quantity", "value"], [
         ("this process id", str(os.getpid())),
         ("fresh process id", str(result.pid)),
         ("fresh process had imported nnlessons_save_load.nets before torch.load", str(result.nets_imported_before_load)),
