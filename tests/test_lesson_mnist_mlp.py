@@ -22,6 +22,7 @@ from nnlessons.cli import cli
 from nnlessons.drawn_digit import draw_digits
 from nnlessons.run_context import Params, ProgressTask, RunContext
 from nnlessons_mnist_mlp import folder
+from nnlessons_mnist_mlp import lesson as lesson_module
 from nnlessons_mnist_mlp.lesson import digits_to_show, lesson_claims
 from nnlessons_mnist_mlp.model import (
     MnistMLP,
@@ -41,7 +42,7 @@ from nnlessons_mnist_mlp.without_data import (
 )
 
 CPU = torch.device("cpu")
-TIMING_METRICS = {"imagefolder_us_per_image", "tensor_index_us_per_image"}
+TIMINGS = {"imagefolder_us_per_image", "tensor_index_us_per_image"}
 
 
 @pytest.fixture(scope="module")
@@ -268,6 +269,13 @@ def test_digits_to_show_are_the_first_then_the_least_confident() -> None:
     assert notes[5] == "test #11 (unsure)"
 
 
+def test_best_seconds_is_the_fastest_repeat_by_the_given_clock() -> None:
+    readings = iter([0.0, 3.0, 10.0, 11.0, 20.0, 22.0])  # start and end of three runs: 3, 1 and 2 seconds
+    calls = []
+    assert lesson_module.best_seconds(lambda: calls.append(1), lambda: next(readings)) == 1.0
+    assert len(calls) == 3
+
+
 # ---- whole runs -------------------------------------------------------------------------------
 
 
@@ -281,6 +289,7 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     assert m["imagefolder_batch_shape"] == {"batch": 64, "channels": 1, "height": 28, "width": 28}
     assert m["imagefolder_channels_without_grayscale"] == 3
     assert m["imagefolder_pixel_max_abs_diff"] == 0 and m["imagefolder_label_mismatches"] == 0
+    assert set(record["timings"]) == TIMINGS and not TIMINGS & set(m)  # measured times are not metrics
     assert m["parameters"] == m["parameters_by_formula"] == 784 * 256 + 256 + 256 * 10 + 10
     assert m["functional_vs_module_max_abs_diff"] <= 1e-6
     assert m["functional_vs_module_grad_max_abs_diff"] <= 1e-6
@@ -326,8 +335,7 @@ def test_the_digit_tree_lives_in_a_scratch_folder_removed_after_the_run(
 def test_same_seed_same_numbers_even_in_the_same_folder(run_lesson, data_root: Path) -> None:
     first = run_lesson("mnist-mlp", *data_args(data_root))
     second = run_lesson("mnist-mlp", *data_args(data_root), "--overwrite")  # same --out, replacing the first run
-    untimed = lambda m: {k: v for k, v in m.items() if k not in TIMING_METRICS}  # noqa: E731
-    assert untimed(first["metrics"]) == untimed(second["metrics"])
+    assert first["metrics"] == second["metrics"]  # exactly: the times are in "timings"
 
 
 # ---- bad input: exit code 2 with a clear message ----------------------------------------------
