@@ -23,6 +23,7 @@ from nnlessons.run_context import Params, RunContext
 from nnlessons_save_load import fresh_process, lesson, pickle_risk, storage
 from nnlessons_save_load.data import make_curve, true_curve_loss
 from nnlessons_save_load.nets import RegressionNet, copy_by_position, parameter_count, sequential_net
+from nnlessons_save_load.pinned_file import PinnedFile
 from nnlessons_save_load.training import predict
 
 LESSON = "save-load"
@@ -131,7 +132,7 @@ def test_default_load_refuses_the_whole_model_and_every_restore_is_exact(tmp_pat
     assert refused is None
     assert "Weights only load failed" in message and "nnlessons_save_load.nets.RegressionNet" in message
     original = predict(model, x)
-    restored = [storage.load_whole_trusting(whole_path, CPU), storage.load_whole_allowlisted(whole_path, CPU),
+    restored = [storage.load_whole_trusting(PinnedFile.of(whole_path), CPU), storage.load_whole_allowlisted(whole_path, CPU),
                 storage.load_state_dict_safely(state_path, CPU, hidden=10)]
     for net in restored:
         assert type(net) is RegressionNet and net is not model
@@ -169,12 +170,60 @@ def test_a_pickle_runs_code_only_when_trusted() -> None:
     assert outcome.folder_after_unsafe_load
 
 
-def test_fresh_process_main_writes_predictions_of_both_files(tmp_path: Path, trained, capsys) -> None:
+def test_a_swapped_whole_model_file_is_refused_not_unpickled(tmp_path: Path, trained) -> None:
+    model, _ = trained
+    pinned = PinnedFile.of(storage.save_whole_model(model, tmp_path / "whole.pt"))
+    made_by_load = tmp_path / "made-by-torch-load"
+    torch.save(pickle_risk.MakesAFolderWhenLoaded(made_by_load), pinned.path)  # someone swaps the file
+    with pytest.raises(LessonInputError, match="whole.pt is not the file this run saved") as refused:
+        storage.load_whole_trusting(pinned, CPU)
+    assert "\n" not in str(refused.value)
+    assert not made_by_load.exists()  # its pickle never ran
+    pinned.path.unlink()
+    with pytest.raises(LessonInputError, match="Cannot read back whole.pt"):
+        storage.load_whole_trusting(pinned, CPU)
+
+
+def test_the_fresh_process_refuses_a_swapped_file_in_one_line(tmp_path: Path, trained) -> None:
     model, x = trained
-    whole = storage.save_whole_model(model, tmp_path / "whole.pt")
+    pinned = PinnedFile.of(storage.save_whole_model(model, tmp_path / "whole.pt"))
     state = storage.save_state_dict(model, tmp_path / "state.pt")
     torch.save(x, tmp_path / "x.pt")
-    fresh_process.main([str(whole), str(state), str(tmp_path / "x.pt"), str(tmp_path / "out.pt"), "cpu"])
+    made_by_load = tmp_path / "made-by-torch-load"
+    torch.save(pickle_risk.MakesAFolderWhenLoaded(made_by_load), pinned.path)
+    with pytest.raises(LessonInputError) as refused:
+        fresh_process.restore_in_fresh_process(pinned, state, tmp_path / "x.pt", tmp_path / "out.pt", "cpu", cwd=tmp_path)
+    assert str(refused.value).startswith("whole.pt is not the file this run saved")
+    assert "Traceback" not in str(refused.value) and "\n" not in str(refused.value)
+    assert not made_by_load.exists()
+
+
+def test_a_crashing_fresh_process_is_reported_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    crash = [sys.executable, "-I", "-c", "raise ValueError('too ' * 99)"]  # a traceback with a long last line
+    monkeypatch.setattr(fresh_process, "child_command", lambda *args: crash)
+    pinned = PinnedFile(tmp_path / "whole.pt", "0" * 64)
+    with pytest.raises(fresh_process.FreshProcessFailed) as failed:
+        fresh_process.restore_in_fresh_process(pinned, tmp_path / "s.pt", tmp_path / "x.pt", tmp_path / "o.pt", "cpu", cwd=tmp_path)
+    message = str(failed.value)
+    assert message.startswith("the fresh Python process failed (exit code 1): ValueError: too too")
+    assert "Traceback" not in message and "\n" not in message
+    assert len(message) < 400 and message.endswith(" ...")
+
+
+def test_last_line_is_cut_at_a_word_with_dots() -> None:
+    words = " ".join(f"word{i}" for i in range(200))
+    line = fresh_process.last_line(f"Traceback (most recent call last):\n  File x\nValueError: {words}\n\n")
+    assert line.startswith("ValueError: word0 word1") and line.endswith(" ...")
+    assert len(line) <= fresh_process.ERROR_CHARACTERS and line[:-4].split()[-1] in words.split()
+    assert fresh_process.last_line("") == "no error message"
+
+
+def test_fresh_process_main_writes_predictions_of_both_files(tmp_path: Path, trained, capsys) -> None:
+    model, x = trained
+    whole = PinnedFile.of(storage.save_whole_model(model, tmp_path / "whole.pt"))
+    state = storage.save_state_dict(model, tmp_path / "state.pt")
+    torch.save(x, tmp_path / "x.pt")
+    fresh_process.main([str(whole.path), whole.sha256, str(state), str(tmp_path / "x.pt"), str(tmp_path / "out.pt"), "cpu"])
     report = json.loads(capsys.readouterr().out)
     assert report["pid"] == os.getpid()
     predictions = torch.load(tmp_path / "out.pt", weights_only=True)
@@ -203,9 +252,31 @@ def test_quick_run_restores_exactly_here_and_in_a_fresh_process(run_lesson) -> N
     out = record["out_dir"]
     assert {Path(p).name for p in record["artifacts"]} >= {"whole_model.pt", "state_dict.pt", "fits.png"}
     from_state = storage.load_state_dict_safely(out / "state_dict.pt", CPU, hidden=10)
-    from_whole = storage.load_whole_trusting(out / "whole_model.pt", CPU)
+    from_whole = storage.load_whole_trusting(PinnedFile.of(out / "whole_model.pt"), CPU)
     x = torch.linspace(-1, 1, 100).unsqueeze(1)
     assert torch.equal(predict(from_state, x), predict(from_whole, x))
+    assert not [name for name in record["artifacts"] if ".part" in name or name.startswith(".")]
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".nnlessons.lock") == []
+
+
+SHADOWING_MODULE = """
+import pathlib
+pathlib.Path(__file__).with_suffix(".imported").write_text("executed")
+raise ImportError("a beginner's own module, not the real one")
+"""
+
+
+def test_a_json_py_or_torch_py_in_the_current_folder_is_never_executed(
+    run_lesson, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workdir = tmp_path / "my-project"
+    workdir.mkdir()
+    for name in ("json.py", "torch.py"):
+        (workdir / name).write_text(SHADOWING_MODULE)
+    monkeypatch.chdir(workdir)
+    record = run_lesson(LESSON)
+    assert record["metrics"]["fresh_process_max_abs_diff"] == {"whole_model": 0.0, "state_dict": 0.0}
+    assert sorted(p.name for p in workdir.iterdir()) == ["json.py", "torch.py"]  # no .imported marker
 
 
 def test_plugin_module_does_not_import_torch() -> None:

@@ -73,7 +73,10 @@ nnlessons_save_load.nets.RegressionNet`. The lesson shows the real error and
 three ways on:
 
 1. `torch.load(path, weights_only=False)`: the explicit opt-in. It runs the
-   file's pickle, so use it only for files you made yourself.
+   file's pickle, so use it only for files you made yourself. The lesson makes
+   sure of that: it records the SHA-256 of `whole_model.pt` when it saves it,
+   and before this load checks the bytes it reads (then loads those very bytes
+   from memory); a file swapped in the meantime is refused, never unpickled.
 2. `with torch.serialization.safe_globals([RegressionNet, nn.Linear]):`
    `torch.load(path)`: still restricted, with the two classes allowed.
 3. The recommended way: a `state_dict` loaded with `weights_only=True`.
@@ -97,7 +100,9 @@ with any arguments. So only load with `weights_only=False` what you created.
 Restoring in the same program might hide a mistake: the class is already
 imported and the original tensors still sit in memory. So the lesson also
 starts a new interpreter,
-`python -m nnlessons_save_load.fresh_process whole_model.pt state_dict.pt ...`.
+`python -I -m nnlessons_save_load.fresh_process whole_model.pt SHA256 state_dict.pt ...`.
+`-I` (isolated mode) leaves the current folder off `sys.path`, so a `json.py` or
+`torch.py` of yours lying there is never imported in place of the real module.
 That process has its own memory and imports torch itself. It loads both files
 and sends its predictions back. Two things to note. The module holding
 `RegressionNet` was *not* imported in that process before `torch.load`; loading

@@ -7,6 +7,7 @@ arguments, and ``weights_only=False`` would call it during ``torch.load``.
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import tempfile
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import torch
 
+from nnlessons_save_load.pinned_file import PinnedFile
 from nnlessons_save_load.storage import error_summary
 
 
@@ -42,11 +44,12 @@ def demonstrate() -> RiskOutcome:
         folder = Path(workdir) / "made-by-torch-load"
         path = Path(workdir) / "looks_like_a_checkpoint.pt"
         torch.save(MakesAFolderWhenLoaded(folder), path)
+        written = PinnedFile.of(path)  # the trusting load below reads only these bytes
         try:
             torch.load(path, weights_only=True)
             refused, message = False, "loaded"
         except pickle.UnpicklingError as exc:
             refused, message = True, error_summary(exc)
         after_safe = folder.exists()
-        torch.load(path, weights_only=False)
+        torch.load(io.BytesIO(written.read()), weights_only=False)
         return RiskOutcome(refused, message, after_safe, folder.exists())

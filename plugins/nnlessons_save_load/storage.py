@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 import re
 import tempfile
@@ -13,6 +14,7 @@ import torch
 from torch import nn
 
 from nnlessons_save_load.nets import RegressionNet, parameter_count
+from nnlessons_save_load.pinned_file import PinnedFile
 
 ANSI_CODE = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -60,9 +62,13 @@ def load_whole_with_defaults(path: Path, device: torch.device) -> tuple[nn.Modul
         return None, error_summary(exc)
 
 
-def load_whole_trusting(path: Path, device: torch.device) -> nn.Module:
-    """The explicit opt-in: run the file's pickle, which may execute code. Only for files you made."""
-    return torch.load(path, map_location=device, weights_only=False)
+def load_whole_trusting(checkpoint: PinnedFile, device: torch.device) -> nn.Module:
+    """The explicit opt-in: run the file's pickle, which may execute code. Only for files you made.
+
+    So only the bytes this run wrote are unpickled: checked against their SHA-256 and loaded
+    from memory, a swapped file is refused with LessonInputError.
+    """
+    return torch.load(io.BytesIO(checkpoint.read()), map_location=device, weights_only=False)
 
 
 def load_whole_allowlisted(path: Path, device: torch.device) -> nn.Module:
