@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import pickle
 import subprocess
@@ -235,10 +236,19 @@ def test_every_way_of_batching_delivers_each_row_once_per_epoch(dataset: CsvData
         assert labels.sum() == dataset.labels.sum(), key
 
 
+def ticking_clock(tick: float):
+    """A fake clock: each reading is `tick` seconds after the last, whatever the machine's speed."""
+    readings = itertools.count()
+    return lambda: tick * next(readings)
+
+
 def test_throughput_measures_at_least_the_requested_samples(dataset: CsvDataset) -> None:
-    results = throughput.measure_in_memory(dataset, 32, workers=0, target_samples=600, device=torch.device("cpu"), seed=0)
+    results = throughput.measure_in_memory(dataset, 32, workers=0, target_samples=600, device=torch.device("cpu"), seed=0,
+                                           clock=ticking_clock(0.5))
     assert [r.key for r in results] == ["csv_dataset_workers0", "tensor_dataset", "tensor_dataset_whole_batch", "device_slicing"]
-    assert all(600 <= r.samples < 600 + 32 and r.seconds > 0 and r.samples_per_second > 0 for r in results)
+    assert all(600 <= r.samples < 600 + 32 for r in results)
+    # three readings per way: before the first batch, after it, after the last
+    assert all(r.first_batch_seconds == 0.5 and r.seconds == 0.5 and r.samples_per_second == 2 * r.samples for r in results)
 
 
 # ---- the classifier -----------------------------------------------------------------------------
@@ -289,11 +299,15 @@ def test_quick_run_records_every_claim(run_lesson) -> None:
     assert shuffle["all_orders_are_permutations"] == 1 and shuffle["unshuffled_is_file_order"] == 1
     assert shuffle["loader_rows_max_abs_diff"] == 0
     assert m["tensor_dataset"] == {"len_difference": 0, "item_max_abs_diff": 0.0, "batch_max_abs_diff": 0.0}
-    rates = m["throughput_samples_per_second"]
-    assert set(rates) == {"csv_dataset_workers0", "csv_dataset_workers2", "tensor_dataset",
-                          "tensor_dataset_whole_batch", "device_slicing"}
-    assert min(m["throughput_times_slower_than_fastest"].values()) == 1.0
-    assert set(m["waiting_samples_per_second"]) == {"waiting_workers0", "waiting_workers2"}
+    ways = {"csv_dataset_workers0", "csv_dataset_workers2", "tensor_dataset", "tensor_dataset_whole_batch", "device_slicing"}
+    assert set(m["throughput_samples_timed"]) == ways and all(2000 <= n < 2000 + 32 for n in m["throughput_samples_timed"].values())
+    assert set(m["waiting_samples_timed"]) == {"waiting_workers0", "waiting_workers2"}
+    timings = record["timings"]  # measured rates: kept out of the metrics, which the seed reproduces exactly
+    assert set(timings["throughput_samples_per_second"]) == ways
+    assert min(timings["throughput_times_slower_than_fastest"].values()) == 1.0
+    assert set(timings["waiting_samples_per_second"]) == {"waiting_workers0", "waiting_workers2"}
+    assert timings["waiting_speedup_over_workers0"]["waiting_workers0"] == 1.0
+    assert not {"throughput_samples_per_second", "waiting_samples_per_second", "waiting_speedup_over_workers0"} & set(m)
     assert m["training"]["beats_majority"] == 1
     names = {Path(p).name for p in record["artifacts"]}
     assert {"table.csv", "throughput.png", "training.png"} <= names
@@ -309,7 +323,8 @@ def test_run_on_a_users_csv_with_other_shape(run_lesson, tmp_path: Path) -> None
     assert (m["rows"], m["features"]) == (50, 3)
     assert m["first_batch"]["features_cols"] == 3 and m["first_batch"]["features_rows"] == 16
     assert m["batches_per_epoch"]["b16"] == 4 and m["batches_per_epoch"]["b16_drop_last"] == 3
-    assert "csv_dataset_workers2" not in m["throughput_samples_per_second"]
+    assert "csv_dataset_workers2" not in m["throughput_samples_timed"]
+    assert "csv_dataset_workers2" not in record["timings"]["throughput_samples_per_second"]
     assert "generating_rule_accuracy" not in m["training"]
     assert "table.csv" not in {Path(p).name for p in record["artifacts"]}
 

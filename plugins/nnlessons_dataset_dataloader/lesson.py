@@ -180,7 +180,7 @@ def show_throughput(ctx: RunContext, dataset: CsvDataset) -> dict[str, Any]:
     """Measure samples/s of each way of batching, then when worker processes pay off."""
     ctx.heading("5. Throughput: how fast does each way deliver samples?")
     size, workers, samples = ctx.params.batch_size, ctx.params.workers, ctx.params.samples
-    results = throughput.measure_in_memory(dataset, size, workers, samples, ctx.device, ctx.seed)
+    results = throughput.measure_in_memory(dataset, size, workers, samples, ctx.device, ctx.seed, ctx.clock)
     fastest = max(r.samples_per_second for r in results)
     ctx.table(f"At least {samples:,} samples in batches of {size}, each batch moved to {ctx.device}",
               ["way of making batches", "start-up, ms", "seconds", "samples/s", "x slower"],
@@ -189,17 +189,22 @@ def show_throughput(ctx: RunContext, dataset: CsvDataset) -> dict[str, Any]:
                       "seconds: the samples after it. x slower: fastest samples/s divided by this row's.")
     ctx.save_figure(plots.throughput_figure(results, str(ctx.device)), "throughput.png")
     waiting_samples = max(samples // 20, 2 * size)
-    waiting = throughput.measure_waiting(dataset, size, workers, waiting_samples, ITEM_WAIT_SECONDS, ctx.device, ctx.seed)
+    waiting = throughput.measure_waiting(dataset, size, workers, waiting_samples, ITEM_WAIT_SECONDS, ctx.device, ctx.seed,
+                                         ctx.clock)
     ctx.table(f"When workers pay off: each item first waits {ITEM_WAIT_SECONDS * 1000:g} ms, like a file read (at least {waiting_samples:,} samples)",
               ["way of making batches", "start-up, ms", "seconds", "samples/s"],
               [timing_row(r) for r in waiting],
               caption=waiting_caption(waiting))
-    speedups = {r.key: r.samples_per_second / waiting[0].samples_per_second for r in waiting}
-    return {
-        "waiting_speedup_over_workers0": speedups,
+    # Rates differ from run to run, so they go to run.json's timings; the metrics keep what the seed fixes.
+    ctx.timings.update({
+        "waiting_speedup_over_workers0": {r.key: r.samples_per_second / waiting[0].samples_per_second for r in waiting},
         "throughput_samples_per_second": {r.key: r.samples_per_second for r in results},
         "throughput_times_slower_than_fastest": {r.key: fastest / r.samples_per_second for r in results},
         "waiting_samples_per_second": {r.key: r.samples_per_second for r in waiting},
+    })
+    return {
+        "throughput_samples_timed": {r.key: r.samples for r in results},
+        "waiting_samples_timed": {r.key: r.samples for r in waiting},
     }
 
 

@@ -67,20 +67,27 @@ def _sliced_stream(features: torch.Tensor, labels: torch.Tensor, batch_size: int
             yield features[rows], labels[rows]  # (B, F), (B, 1)
 
 
-def measure(batches: Iterator[Batch], key: str, method: str, target_samples: int, device: torch.device) -> Throughput:
-    """Pull batches until `target_samples` have reached `device`; time the first batch separately."""
-    start = time.perf_counter()
+Clock = Callable[[], float]
+
+
+def measure(batches: Iterator[Batch], key: str, method: str, target_samples: int, device: torch.device,
+            clock: Clock = time.perf_counter) -> Throughput:
+    """Pull batches until `target_samples` have reached `device`; time the first batch separately.
+
+    `clock` is read three times: before the first batch, after it, and after the last.
+    """
+    start = clock()
     features, labels = next(batches)
     features.to(device), labels.to(device)
     _synchronize(device)
-    first_at = time.perf_counter()
+    first_at = clock()
     samples = 0
     while samples < target_samples:
         features, labels = next(batches)
         features, labels = features.to(device), labels.to(device)  # (B, F), (B, 1)
         samples += labels.shape[0]
     _synchronize(device)
-    seconds = time.perf_counter() - first_at
+    seconds = clock() - first_at
     batches.close()  # ends the stream; its loader and any worker processes are released
     return Throughput(key, method, samples, first_at - start, seconds)
 
@@ -107,17 +114,17 @@ def in_memory_methods(dataset: CsvDataset, batch_size: int, workers: int, seed: 
 
 
 def measure_in_memory(dataset: CsvDataset, batch_size: int, workers: int, target_samples: int, device: torch.device,
-                      seed: int) -> list[Throughput]:
+                      seed: int, clock: Clock = time.perf_counter) -> list[Throughput]:
     """Time every way on the same data, batch size and number of samples."""
-    return [measure(start(), key, description, target_samples, device)
+    return [measure(start(), key, description, target_samples, device, clock)
             for key, description, start in in_memory_methods(dataset, batch_size, workers, seed, device)]
 
 
 def measure_waiting(dataset: CsvDataset, batch_size: int, workers: int, target_samples: int, delay_seconds: float,
-                    device: torch.device, seed: int) -> list[Throughput]:
+                    device: torch.device, seed: int, clock: Clock = time.perf_counter) -> list[Throughput]:
     """Per-item loading that waits (like reading files): num_workers=0 against `workers` processes."""
     waiting = WaitingDataset(dataset, delay_seconds)
     counts = [0, workers] if workers > 0 else [0]
     return [measure(_per_item_stream(waiting, batch_size, count, seed), f"waiting_workers{count}",
-                    f"WaitingDataset, num_workers={count}", target_samples, device)
+                    f"WaitingDataset, num_workers={count}", target_samples, device, clock)
             for count in counts]
