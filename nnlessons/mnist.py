@@ -20,6 +20,8 @@ and torchvision's ``MNIST`` class reads it. Around torchvision this module adds:
 * a download that cannot leave a half-written file behind: torchvision downloads (checking each file's
   md5) into a temporary folder next to the cache, and only complete files are moved into place, with an
   atomic rename; a failed or interrupted download removes the temporary folder;
+* a download that cannot hang: every network wait gives up after ``NNLESSONS_DOWNLOAD_TIMEOUT`` seconds
+  (30 by default), and the file being downloaded is named on stderr (stdout stays free for ``--json``);
 * a header and size check of every IDX file before it is read, so a truncated or corrupt file is named
   in a clear error instead of surfacing as a reshape error deep inside torchvision;
 * `LessonInputError` (exit code 2) for every data problem, saying what is expected where and how to fix it.
@@ -30,12 +32,17 @@ imported when data is actually loaded, so the options can be declared in a lesso
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import math
 import os
 import shutil
+import socket
 import struct
+import sys
 import tempfile
+import textwrap
+import urllib.error
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,6 +61,10 @@ if TYPE_CHECKING:
 DATA_DIR_ENVVAR = "NNLESSONS_DATA_DIR"
 #: set to 0 to never download (offline machines, test and docs builds), like --no-download
 DOWNLOAD_ENVVAR = "NNLESSONS_DOWNLOAD"
+#: seconds a download waits for the server (to connect, or for the next bytes) before giving up
+DOWNLOAD_TIMEOUT_ENVVAR = "NNLESSONS_DOWNLOAD_TIMEOUT"
+DEFAULT_DOWNLOAD_TIMEOUT = 30.0
+REASON_CHARACTERS = 240  # of the download errors quoted in the message, cut at a word
 
 #: Where the MNIST files can be obtained (torchvision's mirrors, in the order it tries them).
 MNIST_MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/")
@@ -159,15 +170,83 @@ def decompress_gz_files(raw: Path) -> None:
         os.replace(partial, raw / name)
 
 
-def download_missing(raw: Path, train: bool) -> None:
-    """Download MNIST with torchvision into a temporary folder, then move the missing files into `raw`.
+def download_timeout() -> float:
+    """Seconds from ``NNLESSONS_DOWNLOAD_TIMEOUT`` (default 30), a finite number above 0."""
+    text = os.environ.get(DOWNLOAD_TIMEOUT_ENVVAR, "").strip()
+    if not text:
+        return DEFAULT_DOWNLOAD_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise LessonInputError(f"{DOWNLOAD_TIMEOUT_ENVVAR} must be a number of seconds above 0 such as 30, "
+                               f"not '{text[:20]}'.")
+    return seconds
+
+
+@contextlib.contextmanager
+def network_timeout(seconds: float) -> Iterator[None]:
+    """Every socket opened in the block gives up after `seconds` without progress.
+
+    torchvision opens its connections without a timeout, so a server that accepts and never
+    answers would make it wait forever; the default timeout is the only way to reach them.
+    """
+    previous = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(seconds)
+    try:
+        yield
+    finally:
+        socket.setdefaulttimeout(previous)
+
+
+def is_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, TimeoutError) or (isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, TimeoutError))
+
+
+def download_error(exc: Exception, timeout: float) -> str:
+    if is_timeout(exc):
+        return f"no answer within {timeout:g} s"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+class DownloadFailed(Exception):
+    """No mirror served a file; the message says what each one answered, in at most a few hundred characters."""
+
+
+def download_one(filename: str, md5: str, staging: Path, timeout: float) -> None:
+    """Fetch one file into `staging` from the first of torchvision's mirrors that serves it with the right md5."""
+    from torchvision.datasets import MNIST
+    from torchvision.datasets.utils import download_url
+
+    errors = []
+    for mirror in MNIST.mirrors:
+        print(f"Downloading {filename} from {mirror} ...", file=sys.stderr, flush=True)
+        try:
+            with contextlib.redirect_stdout(sys.stderr):  # stdout is the --json record's
+                download_url(f"{mirror}{filename}", str(staging), filename, md5)
+            return
+        except Exception as exc:  # any network, HTTP or checksum failure: try the next mirror
+            (staging / filename).unlink(missing_ok=True)
+            errors.append((mirror, exc))
+    reason = textwrap.shorten("; ".join(f"{mirror}{filename}: {download_error(exc, timeout)}" for mirror, exc in errors),
+                              REASON_CHARACTERS, placeholder=" ...")
+    if any(is_timeout(exc) for _, exc in errors):
+        reason += f"; set {DOWNLOAD_TIMEOUT_ENVVAR} to more seconds to wait longer"
+    raise DownloadFailed(reason)
+
+
+def download_missing(raw: Path, timeout: float | None = None) -> None:
+    """Download the missing MNIST files with torchvision into a temporary folder, then move them into `raw`.
 
     torchvision writes each download straight to its final name and checks its md5 afterwards; a crash
-    mid-download (or mid-decompression) would leave a partial file that its next existence check takes
-    for good data. Doing the download in a throw-away folder and renaming only complete files avoids that.
+    mid-download would leave a partial file that its next existence check takes for good data. Doing the
+    download in a throw-away folder and renaming only complete, verified files avoids that. Each network
+    wait gives up after `timeout` seconds (default: ``NNLESSONS_DOWNLOAD_TIMEOUT`` or 30).
     """
     from torchvision.datasets import MNIST
 
+    timeout = download_timeout() if timeout is None else timeout
     missing = missing_files(raw)
     try:
         raw.mkdir(parents=True, exist_ok=True)
@@ -175,28 +254,26 @@ def download_missing(raw: Path, train: bool) -> None:
     except OSError as exc:
         raise LessonInputError(f"Cannot write to the data folder {raw} ({exc.strerror or exc}); choose a writable one with --data-dir.") from None
     try:
-        try:
-            MNIST(staging, train=train, download=True)
-        except Exception as exc:  # any network, HTTP or checksum failure means "no data"
-            reason = " ".join(str(exc).split())[:240] or type(exc).__name__
-            raise LessonInputError(missing_data_message(raw, missing, reason)) from None
-        downloaded = staging / "MNIST" / "raw"
-        for name in missing:
-            for candidate in (name, f"{name}.gz"):
-                if (downloaded / candidate).is_file() and not (raw / candidate).exists():
-                    os.replace(downloaded / candidate, raw / candidate)
+        with network_timeout(timeout):
+            for filename, md5 in MNIST.resources:
+                if filename.removesuffix(".gz") in missing and not (raw / filename).exists():
+                    download_one(filename, md5, staging, timeout)
+                    os.replace(staging / filename, raw / filename)  # complete and verified: now under its name
+    except DownloadFailed as failed:  # the first file no mirror serves: the others would fail alike
+        raise LessonInputError(missing_data_message(raw, missing, str(failed))) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    decompress_gz_files(raw)
 
 
-def ensure_files(root: Path, *, train: bool, download: bool) -> Path:
+def ensure_files(root: Path, *, download: bool) -> Path:
     """Make sure the four uncompressed files are in ``<root>/MNIST/raw``; return that folder."""
     raw = raw_folder(root)
     if raw.is_dir():
         decompress_gz_files(raw)
     missing = missing_files(raw)
     if missing and download:
-        download_missing(raw, train)
+        download_missing(raw)
         missing = missing_files(raw)
     if missing:
         raise LessonInputError(missing_data_message(raw, missing))
@@ -296,7 +373,7 @@ def load_mnist(root: Path, *, train: bool, download: bool) -> MnistSplit:
     from torchvision.datasets import MNIST
 
     root = Path(root).expanduser()
-    raw = ensure_files(root, train=train, download=download)
+    raw = ensure_files(root, download=download)
     check_split(raw, train)
     try:
         dataset = MNIST(root, train=train, download=False)

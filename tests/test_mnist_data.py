@@ -6,8 +6,11 @@ import json
 
 import gzip
 import hashlib
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.error import URLError
 
@@ -24,12 +27,15 @@ from nnlessons import LessonInputError
 from nnlessons.cli import cli
 from nnlessons.mnist import (
     DATA_DIR_ENVVAR,
+    DOWNLOAD_TIMEOUT_ENVVAR,
     MNIST_MEAN,
     MNIST_STD,
     batches,
     data_dir_option,
     download_option,
+    download_timeout,
     load_mnist,
+    network_timeout,
 )
 
 FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
@@ -208,6 +214,81 @@ def test_successful_download_goes_through_staging_into_the_cache(tmp_path: Path,
     assert np.array_equal(split.images.numpy(), tiny_digits(30, 1)[0])
     expected = sorted(f"MNIST/raw/{name}{suffix}" for name in FILES for suffix in ("", ".gz"))
     assert files_under(tmp_path / "data") == expected  # and no staging folder left behind
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A server on 127.0.0.1 that accepts connections and never answers; yields its URL.
+
+    Bounded: it accepts for at most about 10 s (200 accepts of 0.05 s), then closes what it
+    holds and stops, so a client without a timeout fails instead of hanging the test run.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        for _ in range(200):
+            if stop.is_set():
+                break
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+        for connection in held:
+            connection.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    stop.set()
+    thread.join(timeout=5)
+    listener.close()
+
+
+def test_a_server_that_never_answers_times_out_with_exit_2(tmp_path: Path, silent_server: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MNIST, "mirrors", [silent_server])
+    data = tmp_path / "data"
+    result = run_cli(tmp_path, "--data-dir", str(data), "--json", env={DOWNLOAD_TIMEOUT_ENVVAR: "0.2"})
+    assert result.exit_code == 2, result.output
+    message = one_line(result.output)
+    assert f"downloading failed ({silent_server}train-images-idx3-ubyte.gz: no answer within 0.2 s; " in message
+    assert f"set {DOWNLOAD_TIMEOUT_ENVVAR} to more seconds" in message and all(name in message for name in FILES)
+    assert f"Downloading train-images-idx3-ubyte.gz from {silent_server}" in result.stderr  # which file, on stderr
+    assert "Downloading" not in result.stdout and "Traceback" not in result.output
+    assert files_under(data) == []
+    assert socket.getdefaulttimeout() is None  # the process-wide timeout is put back
+
+
+def test_the_network_timeout_is_put_back_even_after_an_error() -> None:
+    with pytest.raises(KeyboardInterrupt), network_timeout(0.5):
+        assert socket.getdefaulttimeout() == 0.5
+        raise KeyboardInterrupt
+    assert socket.getdefaulttimeout() is None
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan", "inf"])
+def test_a_bad_download_timeout_is_refused(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DOWNLOAD_TIMEOUT_ENVVAR, value)
+    with pytest.raises(LessonInputError, match=f"{DOWNLOAD_TIMEOUT_ENVVAR} must be a number of seconds above 0"):
+        download_timeout()
+    monkeypatch.setenv(DOWNLOAD_TIMEOUT_ENVVAR, "2.5")
+    assert download_timeout() == 2.5
+
+
+def test_a_long_download_error_is_cut_at_a_word(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(url: str, filename: str, chunk_size: int = 0) -> None:
+        raise URLError("overloaded " * 60)
+
+    monkeypatch.setattr(tv_utils, "_get_redirect_url", lambda url, max_hops=3: url)
+    monkeypatch.setattr(tv_utils, "_urlretrieve", refuse)
+    with pytest.raises(LessonInputError) as error:
+        load_mnist(tmp_path / "data", train=True, download=True)
+    reason = error.value.message.split("downloading failed (", 1)[1].split("), and ", 1)[0]
+    assert reason.endswith(" ...") and len(reason) <= 240
+    assert set(reason.split(": ", 2)[-1].removesuffix(" ...").split()) <= {"<urlopen", "error", "overloaded"}
 
 
 # ---- corrupt data -----------------------------------------------------------------------------

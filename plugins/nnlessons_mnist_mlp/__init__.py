@@ -175,7 +175,9 @@ compare the two test accuracies yourself.
 
 MNIST is downloaded by torchvision the first time into `<user cache dir>/nnlessons/data/MNIST/raw`
 (on Linux `~/.cache/nnlessons/data`); `--data-dir DIR` or the environment variable
-`NNLESSONS_DATA_DIR` points elsewhere. Offline, with `--no-download` or when the download fails,
+`NNLESSONS_DATA_DIR` points elsewhere. The file being downloaded is named on stderr, and a server
+that does not answer for 30 seconds (`NNLESSONS_DOWNLOAD_TIMEOUT` sets another limit) counts as a
+failed download. Offline, with `--no-download` or when the download fails,
 the run stops with exit code 2 and names the four files it expects, the folder, and where to get
 them. A truncated or corrupt file is named, with the advice to delete it.
 
