@@ -56,3 +56,26 @@ def write_bytes(path: Path | str, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def create_text(path: Path | str, text: str, encoding: str = "utf-8") -> bool:
+    """Write a new file atomically, but never replace one that exists: return False if `path` exists.
+
+    The complete file is linked into place (``os.link`` fails if the name is taken), so a file
+    someone else made or edited is never overwritten, even one that appears meanwhile.
+    """
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.part", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding) as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()

@@ -362,6 +362,15 @@ def docs(ctx: click.Context, port: int, build_dir: Path | None) -> None:
     ctx.exit(docs_command.run_mkdocs(argv, cwd=config.parent))
 
 
+# ---- practice -----------------------------------------------------------------------------
+
+from nnlessons.practice import commands as practice_commands  # noqa: E402 - after `cli`, which they extend
+from nnlessons.practice import watch as practice_watch  # noqa: E402
+
+for _command in (*practice_commands.COMMANDS, practice_watch.watch):
+    cli.add_command(_command)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `nnlessons` script: exit 2 on bad input, 130 on Ctrl-C."""
     from nnlessons.closed_output import guard_standard_streams

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from nnlessons.lesson_info import LessonInfo
+    from nnlessons.practice.exercise import Exercise
     from nnlessons.run_context import RunContext
 
 PROJECT = "nnlessons"
@@ -91,4 +92,18 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
         parameter values and helpers.
     :return: metrics, a JSON-serialisable dict of numbers (nested dicts of
         numbers are fine), recorded in ``run.json``.
+    """
+
+
+@hookspec(firstresult=True)
+def nnlessons_exercises() -> list[Exercise]:
+    """Return the lesson's exercises, in the order a learner should do them. Optional.
+
+    Each [`Exercise`][nnlessons.practice.exercise.Exercise] names a starter file, a reference
+    solution and hints (package resources), and a check that compares the learner's code
+    with PyTorch. ``nnlessons practice``, ``check``, ``hint``, ``solution``, ``watch`` and
+    ``progress`` use them; the docs site lists each exercise's task and hints (never the
+    solution). Must be cheap and must not import torch: build the list from constants.
+
+    :return: a list of Exercise objects with ids unique within the lesson.
     """

@@ -14,7 +14,8 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def test_there_are_hooks():
-    assert set(HOOKS) == {"nnlessons_lesson_info", "nnlessons_explain", "nnlessons_check_params", "nnlessons_run"}
+    assert set(HOOKS) == {"nnlessons_lesson_info", "nnlessons_explain", "nnlessons_check_params", "nnlessons_run",
+                          "nnlessons_exercises"}
 
 
 @pytest.mark.parametrize("name", HOOKS)

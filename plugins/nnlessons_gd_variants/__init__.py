@@ -154,3 +154,10 @@ def nnlessons_run(ctx):
     from nnlessons_gd_variants.lesson import run
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_gd_variants.exercises import EXERCISES
+
+    return EXERCISES

@@ -1,0 +1,331 @@
+"""The practice commands: practice, check, hint, solution, watch, progress.
+
+None of them imports torch: checks run in a subprocess (`nnlessons.practice.checker`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from nnlessons.errors import LessonInputError
+from nnlessons.practice import catalog, report
+from nnlessons.practice.catalog import Entry
+from nnlessons.practice.checker import CheckResult, run_check
+from nnlessons.practice.progress import Progress, path_for
+from nnlessons.practice.workspace import Workspace, chosen
+from nnlessons.registry import LessonRegistry
+
+
+def registry_of(ctx: click.Context) -> LessonRegistry:
+    from nnlessons.cli import registry_of as cli_registry
+
+    return cli_registry(ctx)
+
+
+def workspace_option(fn):
+    return click.option("--workspace", type=click.Path(path_type=Path, file_okay=False), default=None,
+                        help="Practice folder (default: ./nnlessons-practice, or $NNLESSONS_WORKSPACE). "
+                             "Progress is kept there too when you choose one.")(fn)
+
+
+def load_progress(workspace: Path | None, console: Console) -> Progress:
+    progress = Progress.load(path_for(chosen(workspace)))
+    if progress.notice:
+        console.print(Text(progress.notice, style="yellow"))
+    return progress
+
+
+def display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def status_of(entry: Entry, progress: Progress, file: Path) -> str:
+    record = progress.exercises.get(entry.full_id)
+    if record and record.passed:
+        return "passed"
+    if not file.exists():
+        return "not started"
+    return "tried" if record and record.attempts else "to do"
+
+
+# ---- practice -------------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("lesson_id", required=False, metavar="[LESSON]")
+@workspace_option
+@click.option("--reset", "reset_target", metavar="EXERCISE",
+              help="Put EXERCISE's starter file back (your version is saved beside it first).")
+@click.option("--json", "as_json", is_flag=True, help="Print the exercises as JSON.")
+@click.pass_context
+def practice(ctx: click.Context, lesson_id: str | None, workspace: Path | None, reset_target: str | None, as_json: bool) -> None:
+    """Write a lesson's exercise files into your practice folder (never over your edits).
+
+    Without LESSON: the lessons that have exercises, and your progress in each.
+    """
+    registry = registry_of(ctx)
+    console = Console(stderr=as_json, highlight=False)
+    progress = load_progress(workspace, console)
+    space = Workspace.from_option(workspace)
+    if reset_target:
+        target = reset_target if "/" in reset_target or not lesson_id else f"{lesson_id}/{reset_target}"
+        entry = catalog.resolve_one(registry, target)
+        path, saved = space.reset(entry)
+        message = f"Put the starter of {entry.full_id} back in {display(path)}" + (
+            f"; your version is saved as {display(saved)}." if saved else ".")
+        if as_json:
+            click.echo(json.dumps({"exercise": entry.full_id, "file": str(path), "saved": str(saved) if saved else None}))
+        else:
+            console.print(Text(message))
+        return
+    if lesson_id is None:
+        _practice_overview(registry, progress, space, console, as_json)
+        return
+    entries = catalog.resolve(registry, lesson_id)
+    if "/" in lesson_id:
+        raise LessonInputError(f"'nnlessons practice' takes a lesson, not one exercise; try 'nnlessons practice {lesson_id.split('/')[0]}'.")
+    written = space.write_starters(entries)
+    rows = [{"exercise": e.full_id, "title": e.exercise.title, "file": str(path), "written": new,
+             "status": status_of(e, progress, path)} for e, path, new in written]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"Exercises of {lesson_id}", title_justify="left")
+    for name in ("exercise", "title", "file", "status"):
+        table.add_column(name, overflow="fold")
+    for row, (_e, path, new) in zip(rows, written):
+        table.add_row(Text(row["exercise"]), Text(row["title"]), Text(display(path)),
+                      Text(row["status"] + (" (new file)" if new else " (your file, kept)")))
+    console.print(table)
+    first = next((e for e, path, _ in written if status_of(e, progress, path) != "passed"), None)
+    if first is None:
+        console.print(Text(f"Every exercise of {lesson_id} passes. Well done."))
+        return
+    console.rule(Text(f"First: {first.full_id}  {first.exercise.title}", style="bold"))
+    console.print(Text(first.exercise.task()))
+    console.print(Text(f"\nOpen {display(space.file(first))} in your editor, then run: nnlessons check", style="bold"))
+
+
+def _practice_overview(registry: LessonRegistry, progress: Progress, space: Workspace, console: Console, as_json: bool) -> None:
+    rows = []
+    for lesson in registry.ordered():
+        if lesson.broken:
+            continue
+        entries = catalog.exercises_of(registry, lesson)
+        if not entries:
+            continue
+        passed = sum(1 for e in entries if progress.exercises.get(e.full_id, None) and progress.exercises[e.full_id].passed)
+        rows.append({"lesson": lesson.id, "title": lesson.info.title, "exercises": len(entries), "passed": passed})
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        console.print("No installed lesson has exercises yet.")
+        return
+    table = Table(title="Lessons with exercises", title_justify="left")
+    table.add_column("lesson", no_wrap=True, style="bold")
+    table.add_column("title", overflow="fold")
+    table.add_column("exercises", justify="right")
+    table.add_column("passed", justify="right")
+    for row in rows:
+        table.add_row(Text(row["lesson"]), Text(row["title"]), str(row["exercises"]), str(row["passed"]))
+    console.print(table)
+    console.print(Text(f"Start one with: nnlessons practice LESSON  (files go to {display(space.root)}/LESSON/)"))
+
+
+# ---- check ----------------------------------------------------------------------------------
+
+
+def next_unfinished(registry: LessonRegistry, space: Workspace, progress: Progress) -> Entry | None:
+    """The first exercise, in course order, whose file is in the workspace and has not passed."""
+    for entry in catalog.all_exercises(registry):
+        record = progress.exercises.get(entry.full_id)
+        if space.file(entry).exists() and not (record and record.passed):
+            return entry
+    return None
+
+
+def started(registry: LessonRegistry, space: Workspace) -> list[Entry]:
+    return [e for e in catalog.all_exercises(registry) if space.file(e).exists()]
+
+
+def check_and_record(entries: list[Entry], space: Workspace, progress: Progress) -> list[CheckResult]:
+    results = []
+    for entry in entries:
+        result = run_check(entry.full_id, entry.exercise, space.file(entry))
+        if result.status != "missing":
+            progress.record_check(entry.full_id, result.passed)
+        results.append(result)
+    progress.save()
+    return results
+
+
+@click.command()
+@click.argument("target", required=False, metavar="[EXERCISE|LESSON]")
+@click.option("--all", "check_all", is_flag=True, help="Check every exercise file in the practice folder.")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_context
+def check(ctx: click.Context, target: str | None, check_all: bool, workspace: Path | None, as_json: bool) -> None:
+    """Check your exercise code against PyTorch (exit 0: all pass, 1: one does not).
+
+    \b
+    nnlessons check                              the next unfinished exercise
+    nnlessons check cnn-shapes/conv2d-by-loops   one exercise
+    nnlessons check cnn-shapes                   every exercise of a lesson
+    nnlessons check --all                        every exercise file you have
+    """
+    registry = registry_of(ctx)
+    console = Console(stderr=as_json, highlight=False)
+    progress = load_progress(workspace, console)
+    space = Workspace.from_option(workspace)
+    if target and check_all:
+        raise LessonInputError("Give either an exercise or lesson, or --all, not both.")
+    if target:
+        entries = catalog.resolve(registry, target)
+    elif check_all:
+        entries = started(registry, space)
+    else:
+        entry = next_unfinished(registry, space, progress)
+        entries = [entry] if entry else []
+        if not entries and started(registry, space):
+            console.print(Text(f"Every exercise in {display(space.root)} passes. More: nnlessons practice LESSON"))
+            if as_json:
+                click.echo("[]")
+            return
+    if not entries:
+        raise LessonInputError(f"There are no exercise files in {display(space.root)}; start with 'nnlessons practice LESSON' "
+                               f"(or point --workspace at your practice folder).")
+    results = check_and_record(entries, space, progress)
+    if as_json:
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2))
+    else:
+        for result in results:
+            console.print(report.panel(result, display(Path(result.file))))
+        if len(results) > 1:
+            passed = sum(r.passed for r in results)
+            console.print(Text(f"{passed} of {len(results)} passed.", style="bold"))
+    ctx.exit(0 if all(r.passed for r in results) else 1)
+
+
+# ---- hint and solution ------------------------------------------------------------------------
+
+
+@click.command()
+@click.argument("target", metavar="EXERCISE")
+@workspace_option
+@click.pass_context
+def hint(ctx: click.Context, target: str, workspace: Path | None) -> None:
+    """Show the next hint of EXERCISE (LESSON/EXERCISE), one tier at a time."""
+    registry = registry_of(ctx)
+    console = Console(highlight=False)
+    progress = load_progress(workspace, console)
+    entry = catalog.resolve_one(registry, target)
+    hints = entry.exercise.hints
+    if not hints:
+        raise LessonInputError(f"{entry.full_id} has no hints; its task is in {display(Workspace.from_option(workspace).file(entry))}.")
+    record = progress.exercise(entry.full_id)
+    if record.hints_used < len(hints):
+        record.hints_used += 1
+        progress.save()
+    shown = record.hints_used
+    for number, text in enumerate(hints[:shown], start=1):
+        style = "bold" if number == shown else "dim"
+        console.print(Text.assemble((f"Hint {number} of {len(hints)}: ", "bold cyan" if number == shown else "dim"), (text, style)))
+    if shown == len(hints):
+        console.print(Text(f"That was the last hint. After a pass, 'nnlessons solution {entry.full_id}' shows the reference "
+                           f"(or --reveal now, which is recorded).", style="dim"))
+    else:
+        console.print(Text(f"Another one: nnlessons hint {entry.full_id}", style="dim"))
+
+
+@click.command()
+@click.argument("target", metavar="EXERCISE")
+@click.option("--reveal", is_flag=True, help="Show it before you pass (recorded in your progress as revealed).")
+@workspace_option
+@click.pass_context
+def solution(ctx: click.Context, target: str, reveal: bool, workspace: Path | None) -> None:
+    """Show the reference solution of EXERCISE once it passes, with a diff against your code.
+
+    When the output is not a terminal, only the code is printed (for scripts and editors).
+    """
+    registry = registry_of(ctx)
+    console = Console(highlight=False, stderr=not sys.stdout.isatty())
+    progress = load_progress(workspace, console)
+    entry = catalog.resolve_one(registry, target)
+    record = progress.exercise(entry.full_id)
+    if not record.passed and not reveal:
+        raise LessonInputError(f"The solution of {entry.full_id} opens once your code passes 'nnlessons check {entry.full_id}'; "
+                               f"to see it now anyway, add --reveal (your progress will say so).")
+    if reveal and not record.passed and not record.revealed:
+        record.revealed = True
+        progress.save()
+    code = entry.exercise.solution_text()
+    if not sys.stdout.isatty():
+        sys.stdout.write(code)
+        return
+    out = Console(highlight=False)
+    out.rule(Text(f"Reference solution: {entry.full_id}", style="bold"))
+    out.print(Syntax(code, "python", line_numbers=True, word_wrap=True))
+    mine = Workspace.from_option(workspace).file(entry)
+    if mine.is_file():
+        diff = list(difflib.unified_diff(mine.read_text(encoding="utf-8", errors="replace").splitlines(), code.splitlines(),
+                                         fromfile=f"yours: {display(mine)}", tofile="reference", lineterm=""))
+        out.rule(Text("Your code against the reference", style="bold"))
+        out.print(Syntax("\n".join(diff), "diff", word_wrap=True) if diff else Text("Identical."))
+
+
+# ---- progress ---------------------------------------------------------------------------------
+
+
+@click.command("progress")
+@workspace_option
+@click.option("--json", "as_json", is_flag=True, help="Print progress as JSON.")
+@click.pass_context
+def progress_command(ctx: click.Context, workspace: Path | None, as_json: bool) -> None:
+    """Per lesson: run or not, exercises passed / total, hints used, solutions revealed."""
+    registry = registry_of(ctx)
+    console = Console(stderr=as_json, highlight=False)
+    progress = load_progress(workspace, console)
+    rows = []
+    for lesson in registry.ordered():
+        if lesson.broken:
+            continue
+        entries = catalog.exercises_of(registry, lesson)
+        records = [progress.exercises.get(e.full_id) for e in entries]
+        run = progress.lessons_run.get(lesson.id, {})
+        rows.append({
+            "lesson": lesson.id,
+            "runs": int(run.get("runs", 0)),
+            "exercises": len(entries),
+            "passed": sum(1 for r in records if r and r.passed),
+            "hints_used": sum(r.hints_used for r in records if r),
+            "revealed": sum(1 for r in records if r and r.revealed),
+            "exercise_details": {e.full_id: vars(r) if r else None for e, r in zip(entries, records)},
+        })
+    if as_json:
+        click.echo(json.dumps({"file": str(progress.path), "lessons": rows}, indent=2))
+        return
+    table = Table(title="Your progress", title_justify="left", caption=Text(f"kept in {progress.path}"))
+    table.add_column("lesson", style="bold", no_wrap=True)
+    for name in ("runs", "passed", "hints", "revealed"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for row in rows:
+        passed = f"{row['passed']} / {row['exercises']}" if row["exercises"] else "-"
+        table.add_row(Text(row["lesson"]), str(row["runs"]), passed, str(row["hints_used"]), str(row["revealed"]))
+    console.print(table)
+
+
+COMMANDS = (practice, check, hint, solution, progress_command)

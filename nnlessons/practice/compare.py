@@ -1,0 +1,161 @@
+"""Helpers for writing checks: run the learner's function on a case and compare it with PyTorch in plain words.
+
+A check is a function that gets the learner's module. It builds cases (seeded random inputs
+plus edge cases), computes PyTorch's answer, calls the learner's function through
+`call_learner`, and compares with `expect_close` (or `expect_equal`), which raise
+[`CheckFailed`][nnlessons.practice.exercise.CheckFailed] with what differs::
+
+    def check_affine(learner):
+        g = torch.Generator().manual_seed(0)
+        cases = [Case("batch of one", x=torch.randn(1, 3, generator=g, dtype=torch.float64), ...), ...]
+        for case in cases:
+            expected = case["x"] @ case["w"].T + case["b"]
+            got = call_learner(learner.affine, case)
+            expect_close(got, expected, case, atol=1e-12,
+                         mistakes={"the result equals x @ w.T without the bias: did you forget to add it?":
+                                   case["x"] @ case["w"].T})
+        return f"{len(cases)} cases matched"
+
+Pass `mistakes`, the outputs that known wrong solutions give on this case, so the message
+can name the mistake instead of only showing numbers.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import torch
+
+from nnlessons.practice.exercise import CheckFailed
+
+#: the case being checked, so an exception in the learner's code can say on which input it happened
+current_case: Case | None = None
+
+SMALL = 12  # tensors with at most this many elements are shown with their values
+
+
+class Case:
+    """One input to check: a description and named inputs, passed to the learner's function in order."""
+
+    def __init__(self, description: str, **inputs: Any) -> None:
+        self.description = description
+        self.inputs = inputs
+
+    def __getitem__(self, name: str) -> Any:
+        return self.inputs[name]
+
+    def describe(self) -> str:
+        return ", ".join(f"{name}={describe_value(value)}" for name, value in self.inputs.items())
+
+
+def describe_value(value: Any) -> str:
+    """A tensor as its shape and dtype (values too when small); anything else as repr."""
+    if isinstance(value, torch.Tensor):
+        text = f"tensor of shape {shape_text(value)}, {str(value.dtype).removeprefix('torch.')}"
+        if value.numel() <= SMALL:
+            text += f" {values_text(value)}"
+        return text
+    if isinstance(value, torch.nn.Module):
+        return type(value).__name__
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def shape_text(value: torch.Tensor) -> str:
+    dims = tuple(value.shape)
+    return "(" + ", ".join(str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
+
+
+def values_text(value: torch.Tensor) -> str:
+    return str(value.detach().cpu().tolist())
+
+
+def _copy(value: Any) -> Any:
+    """The learner gets copies: changing an input in place must not change PyTorch's side of the check."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone().requires_grad_(value.requires_grad)
+    return value
+
+
+def call_learner(fn: Callable[..., Any], case: Case, *extra: Any) -> Any:
+    """Call the learner's `fn` with the case's inputs (copies, in order), remembering the case."""
+    global current_case
+    current_case = case
+    return fn(*(_copy(v) for v in case.inputs.values()), *extra)
+
+
+def _fail(message: str, case: Case, *, details: Mapping[str, str] | None = None, mistake: str | None = None) -> CheckFailed:
+    rows = {"inputs": case.describe()}
+    rows.update(details or {})
+    return CheckFailed(message, case=case.description, details=rows, mistake=mistake)
+
+
+def _matching_mistake(got: torch.Tensor, mistakes: Mapping[str, Any] | None, atol: float, rtol: float) -> str | None:
+    for name, wrong in (mistakes or {}).items():
+        if isinstance(wrong, torch.Tensor) and wrong.shape == got.shape:
+            if torch.allclose(got.detach().to(wrong.dtype).cpu(), wrong.detach().cpu(), atol=atol, rtol=rtol, equal_nan=True):
+                return name
+    return None
+
+
+def expect_close(got: Any, expected: torch.Tensor, case: Case, *, atol: float, rtol: float = 0.0,
+                 mistakes: Mapping[str, Any] | None = None, what: str = "your function",
+                 check_dtype: bool = True) -> None:
+    """Raise CheckFailed unless `got` is a tensor like `expected` (shape, dtype, device) and close to it.
+
+    Close means ``|got - expected| <= atol + rtol * |expected|`` everywhere (NaN only where
+    PyTorch has NaN). `mistakes` maps a message naming a known mistake to the output that mistake
+    gives on this case; the first one `got` matches is named in the failure.
+    """
+    if not isinstance(got, torch.Tensor):
+        raise _fail(f"{what} returned {type(got).__name__}; PyTorch returns a tensor of shape {shape_text(expected)}.",
+                    case, details={"yours": describe_value(got), "PyTorch": describe_value(expected)})
+    if got.shape != expected.shape:
+        raise _fail(f"{what} returned shape {shape_text(got)}; PyTorch returns {shape_text(expected)}.", case,
+                    details={"yours": describe_value(got), "PyTorch": describe_value(expected)},
+                    mistake=_matching_mistake(got, mistakes, atol, rtol))
+    if check_dtype and got.dtype != expected.dtype:
+        raise _fail(f"{what} returned dtype {str(got.dtype).removeprefix('torch.')}; PyTorch returns "
+                    f"{str(expected.dtype).removeprefix('torch.')} (keep the inputs' dtype).", case)
+    if got.device != expected.device:
+        raise _fail(f"{what} returned a tensor on {got.device}; PyTorch's is on {expected.device}.", case)
+    ours = got.detach().to(expected.dtype)
+    theirs = expected.detach()
+    nan_mismatch = torch.isnan(ours) != torch.isnan(theirs)
+    diff = (ours - theirs).abs().nan_to_num(nan=0.0)
+    allowed = atol + rtol * theirs.abs().nan_to_num(nan=0.0)
+    bad = (diff > allowed) | nan_mismatch
+    if not bool(bad.any()):
+        return
+    where = tuple(int(i) for i in torch.nonzero(bad)[0]) if nan_mismatch.any() else \
+        tuple(int(i) for i in torch.unravel_index(torch.argmax(diff - allowed), diff.shape))
+    at = "at index " + str(where) if where else "in the value"
+    largest = float(diff.max())
+    details = {
+        "yours": describe_value(got),
+        "PyTorch": describe_value(expected),
+        "largest difference": f"{largest:.3g} {at}: yours {ours[where].item():.6g}, PyTorch {theirs[where].item():.6g} "
+                              f"(allowed: {atol:g}" + (f" + {rtol:g} x |PyTorch|" if rtol else "") + ")",
+    }
+    raise _fail(f"{what} differs from PyTorch by up to {largest:.3g} ({int(bad.sum())} of {bad.numel()} values too far off).",
+                case, details=details, mistake=_matching_mistake(got, mistakes, atol, rtol))
+
+
+def expect_equal(got: Any, expected: Any, case: Case, *, mistakes: Mapping[str, Any] | None = None,
+                 what: str = "your function") -> None:
+    """Raise CheckFailed unless `got == expected` (numbers, tuples, strings: exact values)."""
+    same = got == expected
+    if isinstance(got, numbers.Number) and isinstance(expected, numbers.Number) and not isinstance(got, bool):
+        same = got == expected
+    if same is True:
+        return
+    mistake = next((name for name, wrong in (mistakes or {}).items() if got == wrong), None)
+    raise _fail(f"{what} returned {got!r}; the right answer is {expected!r}.", case, mistake=mistake)
+
+
+def expect(condition: bool, message: str, case: Case, *, mistake: str | None = None) -> None:
+    """Raise CheckFailed with `message` unless `condition` holds (for rules that are not one value)."""
+    if not condition:
+        raise _fail(message, case, mistake=mistake)
