@@ -25,6 +25,7 @@ from nnlessons import __version__, atomic_files
 from nnlessons.devices import resolve_device
 from nnlessons.lesson_info import LessonInfo
 from nnlessons.output_folder import RUN_RECORD, OutputFolder
+from nnlessons.practice.progress import record_lesson_run
 from nnlessons.registry import Lesson, LessonRegistry
 from nnlessons.run_context import Params, RunContext, markup
 
@@ -241,6 +242,9 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
     finally:
         ctx.remove_scratch()
     ctx.add_artifact(path)
+    notice = record_lesson_run(info.id)  # for `nnlessons progress`
+    if notice:
+        console.print(Text(notice, style="yellow"))
     console.rule(Text("Saved", style="bold"))
     for artifact in ctx.artifacts:
         console.print(Text(f"  {display_path(artifact)}"))

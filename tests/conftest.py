@@ -13,6 +13,15 @@ from click.testing import CliRunner
 from nnlessons.cli import cli
 
 
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory, monkeypatch):
+    """Progress and other per-user files go to a fresh folder, never the real user's data folder."""
+    home = tmp_path_factory.mktemp("user-data")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.delenv("NNLESSONS_WORKSPACE", raising=False)
+    return home
+
+
 @pytest.fixture
 def run_lesson(tmp_path: Path) -> Callable[..., dict[str, Any]]:
     """Run ``nnlessons run LESSON --device cpu --json --out tmp ARGS...`` and return the run record.

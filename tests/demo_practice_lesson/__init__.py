@@ -1,0 +1,1 @@
+"""A third-party lesson's exercise package for the practice tests (nothing of nnlessons' own)."""
