@@ -209,10 +209,10 @@ def test_load_points_csv_reads_a_good_file(tmp_path: Path) -> None:
 
 
 BAD_CSVS = [
-    ("x,y,label\n1,2,0\n", "lacks column(s) x1, x2"),
-    ("x1,x2,label\n", "has a header but no rows"),
-    ("x1,x2,label\n1,2,0\n1,abc,1\n", "Column x2 of"),
-    ("x1,x2,label\n1,2,0\n1,,1\n", "must be a finite number"),
+    ("x,y,label\n1,2,0\n", "lacks the column(s) x1, x2"),
+    ("x1,x2,label\n", "has a header but no data rows"),
+    ("x1,x2,label\n1,2,0\n1,abc,1\n", "Line 3, column 'x2' of"),
+    ("x1,x2,label\n1,2,0\n1,,1\n", "is empty; every row needs a number there"),
     ("x1,x2,label\n1,2,0\n1,3,2\n", "labels must be 0 or 1"),
     ("x1,x2,label\n1,2,1\n3,4,1\n", "needs points of both classes"),
 ]

@@ -88,8 +88,8 @@ def test_csv_without_header_is_read_whole(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("a,b,label\n1,2,0\n3,x,1\n", "Line 3, column 2"),
-        ("1,2,0\n3,4\n", "has 2 columns but the first data line has 3"),
+        ("a,b,label\n1,2,0\n3,x,1\n", "Line 3, column 'b'"),
+        ("1,2,0\n3,4\n", "has 2 cells but the first line has 3"),
         ("1\n0\n1\n", "it needs at least one feature column and a label column"),
         ("1,2,0\n3,4,2\n", "must hold 0/1 labels"),
         ("1,2,1\n3,4,1\n", "needs rows of both classes"),
@@ -109,7 +109,7 @@ def test_missing_and_binary_files_raise_lesson_input_error(tmp_path: Path) -> No
         read_table(tmp_path / "nope.csv")
     binary = tmp_path / "image.csv"
     binary.write_bytes(bytes(range(128, 256)))
-    with pytest.raises(LessonInputError, match="not a text CSV"):
+    with pytest.raises(LessonInputError, match="is not UTF-8 text"):
         read_table(binary)
 
 

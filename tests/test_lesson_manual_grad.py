@@ -18,7 +18,8 @@ from nnlessons_manual_grad.features import FEATURE_NAMES, Standardiser, prepare
 from nnlessons_manual_grad.gradient_check import autograd_gradients, backprop_by_hand, check_gradients, finite_differences
 from nnlessons_manual_grad.lesson import checkpoints, largest_entry
 from nnlessons_manual_grad.short_way import build_sequential, train_with_adam
-from nnlessons_manual_grad.weather import COLUMNS, generate_weather, generator_rule, read_weather_csv
+from nnlessons_manual_grad.weather import generate_weather, generator_rule
+from nnlessons_manual_grad.weather_csv import COLUMNS, read_weather_csv
 from nnlessons_manual_grad.zeroing import compare_zeroing
 
 CPU = torch.device("cpu")
@@ -73,10 +74,10 @@ def test_csv_round_trip_accepts_other_spellings_and_extra_columns(tmp_path):
     ("change", "message"),
     [
         (lambda t: t.drop(columns=["friend", "temp_1"]), "lacks the column(s) temp_1, friend"),
-        (lambda t: t.assign(temp_2=["warm"] + list(t["temp_2"].iloc[1:])), "column 'temp_2' has a missing or non-numeric value in data row 1"),
-        (lambda t: t.assign(week=["Mon"] * 5 + ["Funday"] + ["Mon"] * (len(t) - 6)), "'Funday' in data row 6"),
-        (lambda t: t.assign(month=[13] + list(t["month"].iloc[1:])), "data row 1 is not a real date"),
-        (lambda t: t.head(5), "has 5 data rows; the lesson needs at least 20"),
+        (lambda t: t.assign(temp_2=["warm"] + list(t["temp_2"].iloc[1:])), "Line 2, column 'temp_2' of .* holds 'warm', which is not a number"),
+        (lambda t: t.assign(week=["Mon"] * 5 + ["Funday"] + ["Mon"] * (len(t) - 6)), "Line 7, column 'week' of .* holds 'Funday'"),
+        (lambda t: t.assign(month=[13] + list(t["month"].iloc[1:])), "Line 2 of .* is not a real date"),
+        (lambda t: t.head(5), "has 5 data row(s); the lesson needs at least 20"),
     ],
 )
 def test_bad_csv_raises_lesson_input_error(tmp_path, change, message):
@@ -255,7 +256,7 @@ def test_csv_with_wrong_columns_exits_with_code_2(tmp_path):
     result = CliRunner().invoke(cli, ["run", "manual-grad", "--device", "cpu", "--quick", "--csv", str(path),
                                       "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert "lacks the column(s) actual" in result.output and "it needs year, month, day" in result.output
+    assert "lacks the column(s) actual" in result.output and "header year,month,day,week" in result.output
 
 
 def test_adam_at_the_notes_lr_is_still_far_off_after_30_epochs():

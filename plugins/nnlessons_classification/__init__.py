@@ -124,9 +124,11 @@ the same loss as two outputs with `CrossEntropyLoss`:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nnlessons import LessonInfo, Option, hookimpl
+from nnlessons.csv_input import given_path
 
 if TYPE_CHECKING:
     from nnlessons.run_context import RunContext
@@ -148,8 +150,8 @@ def nnlessons_lesson_info() -> LessonInfo:
                    min=0.0, max=1000.0),
             Option("std", float, 1.0, "Standard deviation of each coordinate around its cluster centre.",
                    min=0.001, max=1000.0),
-            Option("csv", str, "", "CSV with columns x1, x2, label (0 or 1) to classify instead of the clusters; "
-                   "empty: make the clusters."),
+            Option("csv", str, "", "CSV with columns x1, x2, label (0 or 1) to classify instead of the clusters "
+                   "(empty or left out: make the clusters)."),
             Option("hidden", int, 10, "Hidden units of the 2 -> hidden -> 2 ReLU net.", min=1, max=4096),
             Option("lr", float, 0.02, "SGD learning rate.", min=1e-6, max=10.0),
             Option("steps", int, 100, "Full-batch SGD steps.", min=1, max=100_000),
@@ -159,6 +161,16 @@ def nnlessons_lesson_info() -> LessonInfo:
         ),
         order=50,
     )
+
+
+@hookimpl
+def nnlessons_check_params(params: Mapping[str, Any]) -> None:
+    """A bad --csv is refused here, before the run makes its folder (the run reads the file again)."""
+    path = given_path(params["csv"])
+    if path is not None:
+        from nnlessons_classification.points_csv import read_points  # no torch
+
+        read_points(path)
 
 
 @hookimpl

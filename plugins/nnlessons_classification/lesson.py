@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
+from nnlessons.csv_input import given_path
 from nnlessons.run_context import RunContext
 from nnlessons_classification.data import expected_ideal_accuracy, ideal_boundary_accuracy, load_points_csv, make_two_clusters
 from nnlessons_classification.identities import (
@@ -32,9 +32,10 @@ NET_SEED_OFFSET = 2
 def load_data(ctx: RunContext) -> tuple[Tensor, Tensor, tuple[Tensor, Tensor] | None, str]:
     """Training points and labels on ctx.device, a fresh test set for the clusters (None for a CSV), a description."""
     p = ctx.params
-    if p.csv:
-        x, y = load_points_csv(Path(p.csv))
-        return x.to(ctx.device), y.to(ctx.device), None, f"points from {p.csv}"
+    path = given_path(p.csv)
+    if path is not None:
+        x, y = load_points_csv(path)
+        return x.to(ctx.device), y.to(ctx.device), None, f"points from {path}"
     x, y = make_two_clusters(p.points_per_class, p.centre, p.std, ctx.generator(0))
     x_test, y_test = make_two_clusters(p.points_per_class, p.centre, p.std, ctx.generator(TEST_SEED_OFFSET))
     minus_centre = -p.centre or 0.0  # print 0, not -0

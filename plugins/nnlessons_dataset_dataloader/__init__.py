@@ -168,9 +168,11 @@ splitting work across threads.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nnlessons import LessonInfo, Option, hookimpl
+from nnlessons.csv_input import given_path
 
 if TYPE_CHECKING:
     from nnlessons.run_context import RunContext
@@ -185,7 +187,8 @@ def nnlessons_lesson_info() -> LessonInfo:
         concepts=("Dataset", "DataLoader", "TensorDataset", "mini-batch", "shuffle", "num_workers", "BCELoss"),
         cpu_seconds=12,
         options=(
-            Option("csv", str, "", "Path of your own numeric CSV, label 0/1 in the last column (empty: generate one)."),
+            Option("csv", str, "", "Path of your own numeric CSV, label 0/1 in the last column "
+                   "(empty or left out: generate one)."),
             Option("rows", int, 759, "Rows of the generated table (ignored with --csv).", min=10, max=200_000),
             Option("batch_size", int, 32, "Batch size for the shapes, the shuffle checks, the timing and training.", min=1, max=4096),
             Option("workers", int, 2, "num_workers of the worker rows in the throughput tables (0 leaves them out).", min=0, max=8),
@@ -197,6 +200,16 @@ def nnlessons_lesson_info() -> LessonInfo:
         order=40,
         cpu_threads=1,  # tiny tensors: one thread beats thread hand-offs (--threads overrides)
     )
+
+
+@hookimpl
+def nnlessons_check_params(params: Mapping[str, Any]) -> None:
+    """A bad --csv is refused here, before the run makes its folder (the run reads the file again)."""
+    path = given_path(params["csv"])
+    if path is not None:
+        from nnlessons_dataset_dataloader.csv_table import read_table  # numpy, no torch
+
+        read_table(path)
 
 
 @hookimpl

@@ -176,6 +176,7 @@ the notes' epochs; the held-out error has flattened by then (see its table).
 from pathlib import Path
 
 from nnlessons import LessonInfo, Option, hookimpl
+from nnlessons.csv_input import given_path
 
 
 @hookimpl
@@ -188,7 +189,7 @@ def nnlessons_lesson_info() -> LessonInfo:
         cpu_seconds=15,
         options=(
             Option("csv", Path, None, "CSV with columns year, month, day, week, temp_2, temp_1, average, actual, friend "
-                   "(default: generated data)."),
+                   "(empty or left out: generated data)."),
             Option("days", int, 348, "Days of generated data (ignored with --csv).", min=30, max=3650),
             Option("holdout", float, 0.2, "Fraction of days held out to test on.", min=0.05, max=0.5),
             Option("hidden", int, 128, "Hidden units of both networks.", min=1, max=1024),
@@ -201,6 +202,16 @@ def nnlessons_lesson_info() -> LessonInfo:
         order=10,
         cpu_threads=1,  # 278 x 14 x 128 matrices: a second thread costs more than it saves
     )
+
+
+@hookimpl
+def nnlessons_check_params(params):
+    """A bad --csv is refused here, before the run makes its folder (the run reads the file again)."""
+    path = given_path(params["csv"])
+    if path is not None:
+        from nnlessons_manual_grad.weather_csv import read_weather_rows  # no torch, no pandas
+
+        read_weather_rows(path)
 
 
 @hookimpl

@@ -1,21 +1,13 @@
-"""Daily temperature data with the course notes' columns: generated from a seasonal model, or read from a CSV."""
+"""Daily temperature data with the course notes' columns, generated from a seasonal model (weather_csv reads a user's CSV)."""
 
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 import torch
 
-from nnlessons import LessonInputError
-
-#: The notes' columns, in their order; `actual` is the label.
-COLUMNS = ("year", "month", "day", "week", "temp_2", "temp_1", "average", "actual", "friend")
-NUMERIC_COLUMNS = ("year", "month", "day", "temp_2", "temp_1", "average", "actual", "friend")
-#: Weekday names as the notes' data spells them, Monday first.
-WEEKDAYS = ("Mon", "Tues", "Wed", "Thurs", "Fri", "Sat", "Sun")
-MIN_ROWS = 20
+from nnlessons_manual_grad.weather_csv import WEEKDAYS
 
 # The seasonal model (degrees Fahrenheit), documented in the lesson page.
 MEAN_TEMP = 62.0
@@ -77,55 +69,6 @@ def generator_rule(table: pd.DataFrame) -> torch.Tensor:
     today = seasonal_average(torch.tensor(dates.day_of_year.to_numpy()))
     yesterday = seasonal_average(torch.tensor((dates - pd.Timedelta(days=1)).day_of_year.to_numpy()))
     return today + PERSISTENCE * (torch.tensor(table["temp_1"].to_numpy()) - yesterday)
-
-
-def weekday_name(value: object) -> str | None:
-    """The notes' spelling of a weekday given as Mon / Monday / tue / Tues / THU ..., else None."""
-    prefix = str(value).strip().lower()[:3]
-    return next((name for name in WEEKDAYS if name.lower()[:3] == prefix), None)
-
-
-def read_weather_csv(path: Path) -> pd.DataFrame:
-    """Read a CSV with the notes' columns (extra columns are ignored) or raise LessonInputError."""
-    if not path.is_file():
-        raise LessonInputError(f"CSV file '{path}' does not exist; pass --csv a path to a file, or leave --csv out to use generated data.")
-    try:
-        table = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise LessonInputError(f"Could not read '{path}' as CSV ({type(exc).__name__}); give a comma-separated file with a header row.") from None
-    missing = [c for c in COLUMNS if c not in table.columns]
-    if missing:
-        raise LessonInputError(
-            f"CSV '{path}' lacks the column(s) {', '.join(missing)}; it needs {', '.join(COLUMNS)} (one row per day)."
-        )
-    return validated(table.loc[:, list(COLUMNS)], path)
-
-
-def validated(table: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Check values: numbers where numbers belong, known weekday names, real dates, enough rows."""
-    for column in NUMERIC_COLUMNS:
-        numbers = pd.to_numeric(table[column], errors="coerce")
-        if numbers.isna().any():
-            row = int(numbers.isna().to_numpy().argmax())
-            raise LessonInputError(
-                f"CSV '{path}' column '{column}' has a missing or non-numeric value in data row {row + 1} "
-                f"({table[column].iloc[row]!r}); every row needs a number there."
-            )
-        table[column] = numbers.astype("float64")
-    names = table["week"].map(weekday_name)
-    if names.isna().any():
-        row = int(names.isna().to_numpy().argmax())
-        raise LessonInputError(
-            f"CSV '{path}' column 'week' has {table['week'].iloc[row]!r} in data row {row + 1}; use weekday names such as {', '.join(WEEKDAYS)}."
-        )
-    table["week"] = names
-    dates = pd.to_datetime(table[["year", "month", "day"]].astype(int), errors="coerce")
-    if dates.isna().any():
-        row = int(dates.isna().to_numpy().argmax())
-        raise LessonInputError(f"CSV '{path}' data row {row + 1} is not a real date (year, month, day); fix or remove that row.")
-    if len(table) < MIN_ROWS:
-        raise LessonInputError(f"CSV '{path}' has {len(table)} data rows; the lesson needs at least {MIN_ROWS} days.")
-    return table.reset_index(drop=True)
 
 
 def dates_of(table: pd.DataFrame) -> pd.DatetimeIndex:
