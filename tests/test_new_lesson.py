@@ -61,7 +61,7 @@ def test_new_writes_the_package_and_says_what_to_do_next(made):
     package = made["package"]
     written = sorted(p.relative_to(package).as_posix() for p in package.rglob("*")
                      if p.is_file() and "build" not in p.parts and ".egg-info" not in str(p))
-    assert written == sorted(["pyproject.toml", "README.md", f"{MODULE}/__init__.py", f"tests/test_{MODULE}.py"])
+    assert written == sorted(path.format(module=MODULE) for path, _, _ in FILES)
     output = made["output"]
     for relative in written:
         assert relative in output
@@ -103,7 +103,23 @@ def test_the_package_passes_its_own_tests(made):
         cwd=made["root"], env=env_with(made["site"]), capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b3 passed\b", result.stdout), result.stdout
+    assert re.search(r"\b5 passed\b", result.stdout), result.stdout
+
+
+def test_installed_lessons_exercise_is_practised_and_checked(made):
+    """A third-party lesson's exercise works in practice/check/hint with no change to nnlessons."""
+    workspace = made["root"] / "ws"
+    result = nnlessons(made["site"], "practice", LESSON_ID, "--workspace", str(workspace))
+    assert result.returncode == 0, result.stderr
+    mine = workspace / LESSON_ID / "gradient_by_hand.py"
+    assert "NotImplementedError" in mine.read_text()
+    result = nnlessons(made["site"], "check", f"{LESSON_ID}/gradient-by-hand", "--workspace", str(workspace))
+    assert result.returncode == 1 and "not implemented yet" in result.stdout
+    mine.write_text("def gradient_by_hand(w, x, y):\n    return (2 * x * (w * x - y)).mean()\n")
+    result = nnlessons(made["site"], "check", f"{LESSON_ID}/gradient-by-hand", "--workspace", str(workspace))
+    assert result.returncode == 0, result.stdout + result.stderr
+    result = nnlessons(made["site"], "hint", f"{LESSON_ID}/gradient-by-hand", "--workspace", str(workspace))
+    assert "Hint 1 of 2" in result.stdout
 
 
 def test_lesson_module_imports_nothing_heavy_and_explains_itself(made):

@@ -19,10 +19,12 @@ from string import Template
 from rich.console import Console
 from rich.markup import escape
 
-from nnlessons import __version__
+from nnlessons import __version__, atomic_files
 from nnlessons.errors import LessonInputError
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+MAX_ID_LENGTH = 64  # the id becomes a folder, module and package name; file systems allow 255 bytes per name
+SHOWN_CHARACTERS = 40  # of a user's id or path quoted in an error
 
 #: (path in the new package, template, what it is); paths may use {module}.
 FILES = (
@@ -30,6 +32,11 @@ FILES = (
     ("README.md", "README.md.tmpl", "how to install, run and test it"),
     ("{module}/__init__.py", "lesson.py.tmpl", "the lesson page (docstring) and its hooks"),
     ("tests/test_{module}.py", "test_lesson.py.tmpl", "a test that runs it and checks run.json"),
+    ("{module}/exercises/__init__.py", "exercises_init.py.tmpl", "its exercises, for nnlessons practice"),
+    ("{module}/exercises/gradient_by_hand.py", "exercise_starter.py.tmpl", "an exercise's starter file (the task)"),
+    ("{module}/exercises/solutions/__init__.py", "solutions_init.py.tmpl", "the reference solutions' package"),
+    ("{module}/exercises/solutions/gradient_by_hand.py", "exercise_solution.py.tmpl", "its reference solution"),
+    ("{module}/exercises/checks.py", "exercise_checks.py.tmpl", "its check: autograd as the oracle, mistakes named"),
 )
 
 
@@ -59,16 +66,24 @@ def requirement() -> str:
     return f"nnlessons>={__version__},<{major + 1}"
 
 
+def excerpt(text: str) -> str:
+    """`text` quoted, or its start and '...' when it is long."""
+    return repr(text) if len(text) <= SHOWN_CHARACTERS else repr(text[:SHOWN_CHARACTERS]) + "..."
+
+
 def check_id(lesson_id: str, installed: Mapping[str, str]) -> Names:
-    """The names for `lesson_id`; LessonInputError if it is malformed or taken.
+    """The names for `lesson_id`; LessonInputError if it is malformed, too long or taken.
 
     :param installed: installed lesson ids -> the module that provides each.
     """
     if not ID_PATTERN.fullmatch(lesson_id):
         raise LessonInputError(
-            f"{lesson_id!r} is not a valid lesson id: use lowercase letters, digits and single hyphens, "
+            f"{excerpt(lesson_id)} is not a valid lesson id: use lowercase letters, digits and single hyphens, "
             "starting with a letter (e.g. 'my-lesson')."
         )
+    if len(lesson_id) > MAX_ID_LENGTH:
+        raise LessonInputError(f"The lesson id {excerpt(lesson_id)} has {len(lesson_id)} characters; "
+                               f"use at most {MAX_ID_LENGTH} (e.g. 'my-lesson').")
     if lesson_id in installed:
         raise LessonInputError(f"A lesson called {lesson_id!r} is already installed (from {installed[lesson_id]}); choose another id.")
     names = Names.of(lesson_id)
@@ -79,12 +94,25 @@ def check_id(lesson_id: str, installed: Mapping[str, str]) -> Names:
     return names
 
 
+def cannot_write(folder: Path, exc: OSError) -> LessonInputError:
+    return LessonInputError(f"Cannot write the lesson package into {excerpt(str(folder))} "
+                            f"({exc.strerror or type(exc).__name__}); choose a writable folder with --dir.")
+
+
 def check_folder(folder: Path) -> None:
-    """LessonInputError unless `folder` is missing or an empty folder."""
-    if folder.exists() and not folder.is_dir():
-        raise LessonInputError(f"{folder} exists and is not a folder; choose another one with --dir.")
-    if folder.is_dir() and any(folder.iterdir()):
-        raise LessonInputError(f"{folder} already exists and is not empty; choose another folder with --dir.")
+    """LessonInputError unless `folder` is missing or an empty folder, and can be made and written to.
+
+    Makes the folder (and its parents), so that a path that cannot be written is found before the first file.
+    """
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise LessonInputError(f"{folder} exists and is not a folder; choose another one with --dir.")
+        if folder.is_dir() and any(folder.iterdir()):
+            raise LessonInputError(f"{folder} already exists and is not empty; choose another folder with --dir.")
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_files.write_text(folder / ".nnlessons-write-check", "").unlink()
+    except OSError as exc:  # a name too long, a read-only or virtual file system (/proc), no permission
+        raise cannot_write(folder, exc) from None
 
 
 def render(names: Names) -> dict[str, str]:
@@ -115,11 +143,13 @@ def create(lesson_id: str, folder: Path | None, installed: Mapping[str, str]) ->
     folder = folder if folder is not None else default_folder(lesson_id)
     check_folder(folder)
     written = []
-    for relative, text in render(names).items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
+    try:
+        for relative, text in render(names).items():
+            path = folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written.append(atomic_files.write_text(path, text))  # never half a file, even on a full disk
+    except OSError as exc:
+        raise cannot_write(folder, exc) from None
     return names, folder, written
 
 
