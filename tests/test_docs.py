@@ -276,3 +276,23 @@ def test_a_broken_lesson_plugin_is_listed_as_broken_and_fails_only_a_strict_buil
     home = Page(tmp_path / "relaxed" / "index.html")
     assert "broken (broken)" in home.text and "No module named 'no_such_module'" in home.text
     assert (tmp_path / "relaxed" / "lessons" / "cnn-shapes" / "index.html").exists()
+
+
+@pytest.mark.parametrize("lesson", installed_lessons(), ids=lambda l: l.id)
+def test_lesson_page_lists_its_exercises_with_hints_but_never_the_solution(site, lesson):
+    from nnlessons.practice import catalog
+
+    entries = catalog.exercises_of(LessonRegistry.from_entry_points(), lesson)
+    text = html.unescape(re.sub(r"<[^>]+>", "", (site / "lessons" / lesson.id / "index.html").read_text()))
+    for entry in entries:
+        exercise = entry.exercise
+        assert entry.full_id in text and exercise.title in text
+        assert exercise.task().splitlines()[0] in text, f"{entry.full_id}: the task is not on the page"
+        for hint in exercise.hints:
+            assert " ".join(hint.split())[:50] in " ".join(text.split()), f"{entry.full_id}: a hint is missing"
+        starter = set(exercise.starter_text().splitlines())
+        only_in_solution = [line for line in exercise.solution_text().splitlines()
+                            if line.strip() and line not in starter and not line.strip().startswith(("#", '"""', "import", "from"))
+                            and len(line.strip()) > 12]
+        leaked = [line for line in only_in_solution if line.strip() in text and line.strip() not in " ".join(exercise.hints)]
+        assert not leaked, f"{entry.full_id}: the page shows solution code {leaked[:2]}"

@@ -191,6 +191,33 @@ def output_markdown(lesson: Lesson, run: LessonRun | None) -> str:
     return "\n".join(parts)
 
 
+def indent(text: str, spaces: int = 4) -> str:
+    return "\n".join((" " * spaces + line) if line.strip() else "" for line in text.splitlines())
+
+
+def exercises_markdown(lesson: Lesson) -> str:
+    """Each exercise's task and hints, folded; never its solution (that opens only after a pass)."""
+    from nnlessons.practice import catalog
+
+    entries = catalog.exercises_of(STATE.registry, lesson)
+    if not entries:
+        return ""
+    parts = [
+        "## Exercises\n",
+        f"Practise what this lesson teaches: `nnlessons practice {lesson.id}` writes these files into "
+        f"`./nnlessons-practice/{lesson.id}/`; `nnlessons check` compares your code with PyTorch, "
+        "`nnlessons hint EXERCISE` gives hints one at a time, and `nnlessons solution EXERCISE` shows the "
+        "reference once your code passes.\n",
+    ]
+    for number, entry in enumerate(entries, start=1):
+        exercise = entry.exercise
+        hints = "\n".join(f"{i}. {cell(h)}" for i, h in enumerate(exercise.hints, start=1))
+        parts.append(f'??? question "{number}. {cell(exercise.title)} (`{entry.full_id}`, file `{exercise.file_name}`)"\n'
+                     f"    ```text\n{indent(exercise.task())}\n    ```\n\n"
+                     f'    ??? tip "Hints ({len(exercise.hints)})"\n{indent(hints, 8)}\n')
+    return "\n".join(parts) + "\n"
+
+
 def lesson_text(lesson: Lesson) -> str:
     """The lesson's text: its module docstring through mkdocstrings, else the explain hook's Markdown."""
     if inspect.ismodule(lesson.plugin) and STATE.registry.call(lesson, "nnlessons_explain") is None:
@@ -212,7 +239,7 @@ nnlessons run {info.id}           # run it
 ## Options
 
 {options_markdown(lesson)}
-## Output of a quick run
+{exercises_markdown(lesson)}## Output of a quick run
 
 {output_markdown(lesson, run)}"""
 
