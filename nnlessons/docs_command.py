@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nnlessons
@@ -42,6 +43,18 @@ def check_mkdocs_installed() -> None:
     if missing:
         verb = "is" if len(missing) == 1 else "are"
         raise LessonInputError(f"The docs site needs {', '.join(missing)}, which {verb} not installed; install the docs extra with {INSTALL_HINT}.")
+
+
+def check_build_folder(folder: Path) -> None:
+    """Make `folder` and check a file can be written in it, so mkdocs never starts only to fail with a traceback."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):  # permissions alone do not tell (root, read-only mounts, /proc)
+            pass
+    except OSError as exc:
+        shown = str(folder) if len(str(folder)) <= 60 else str(folder)[:60] + "..."
+        raise LessonInputError(f"Cannot write the docs site into '{shown}' ({exc.strerror or type(exc).__name__}); "
+                               f"choose a writable folder with --build.") from None
 
 
 def mkdocs_argv(config: Path, port: int = 8000, build: Path | None = None) -> list[str]:

@@ -117,6 +117,22 @@ def test_build_runs_a_strict_build_into_the_folder(calls, tmp_path, monkeypatch)
     assert cwd == ROOT
 
 
+@pytest.mark.parametrize("where", ["file/site", "/proc/nnlessons-site"])
+def test_an_unwritable_build_folder_is_one_line_exit_2_before_mkdocs_starts(calls, tmp_path, monkeypatch, where):
+    if where.startswith("/proc") and not Path("/proc/self").is_dir():
+        pytest.skip("needs Linux's /proc")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file").write_text("mine")
+    assert_one_line_error(invoke("--build", where), f"Cannot write the docs site into '{where}'", "choose a writable folder with --build")
+    assert calls == []  # mkdocs never started
+    assert (tmp_path / "file").read_text() == "mine"
+
+
+def test_the_build_folder_is_made_before_mkdocs_starts(calls, tmp_path):
+    result = invoke("--build", str(tmp_path / "new" / "site"))
+    assert result.exit_code == 3 and (tmp_path / "new" / "site").is_dir() and calls
+
+
 def test_bad_port_is_exit_2(calls):
     assert invoke("--port", "0").exit_code == 2
     assert calls == []

@@ -206,6 +206,38 @@ def test_bad_id(in_empty_folder, bad_id):
     assert files_under(in_empty_folder) == []
 
 
+def test_a_300_character_id_is_refused_with_a_short_excerpt(in_empty_folder):
+    result = invoke_new("a" * 300, registry=LessonRegistry())
+    assert_one_line_error(result, "has 300 characters; use at most 64")
+    assert "a" * 41 not in result.output  # only the start of the id is quoted
+    assert files_under(in_empty_folder) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_that_cannot_be_made_is_one_line(in_empty_folder):
+    result = invoke_new("fresh", "--dir", "/proc/nnlessons-fresh", registry=LessonRegistry())
+    assert_one_line_error(result, "Cannot write the lesson package into '/proc/nnlessons-fresh'", "choose a writable folder with --dir")
+
+
+@pytest.mark.parametrize("where", ["taken.txt/sub", "x" * 300])
+def test_a_path_below_a_file_or_too_long_is_one_line(in_empty_folder, where):
+    (in_empty_folder / "taken.txt").write_text("mine")
+    result = invoke_new("fresh", "--dir", where, registry=LessonRegistry())
+    assert_one_line_error(result, "Cannot write the lesson package into", "choose a writable folder with --dir")
+    assert files_under(in_empty_folder) == ["taken.txt"]
+
+
+def test_a_write_that_fails_midway_is_one_line(in_empty_folder, monkeypatch):
+    from nnlessons import atomic_files
+
+    def disk_full(path, text, encoding="utf-8"):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(atomic_files, "write_text", disk_full)
+    result = invoke_new("fresh", registry=LessonRegistry())
+    assert_one_line_error(result, "Cannot write the lesson package into 'nnlessons-fresh' (No space left on device)")
+
+
 def test_id_of_an_installed_lesson(in_empty_folder):
     registry = LessonRegistry()
     registry.add("counting", CountingLesson(), source="demo_counting")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import shlex
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
@@ -110,7 +111,8 @@ def check_folder(folder: Path) -> None:
         if folder.is_dir() and any(folder.iterdir()):
             raise LessonInputError(f"{folder} already exists and is not empty; choose another folder with --dir.")
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_files.write_text(folder / ".nnlessons-write-check", "").unlink()
+        with tempfile.TemporaryFile(dir=folder):  # can files be made in it? (permissions alone do not tell root)
+            pass
     except OSError as exc:  # a name too long, a read-only or virtual file system (/proc), no permission
         raise cannot_write(folder, exc) from None
 
