@@ -178,3 +178,10 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
     from nnlessons_classification.lesson import run  # torch is imported only when the lesson runs
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_classification.exercises import EXERCISES
+
+    return EXERCISES

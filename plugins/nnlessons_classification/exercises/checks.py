@@ -1,0 +1,334 @@
+"""Checks of the classification exercises: torch.softmax, torch.log_softmax, F.cross_entropy and
+F.binary_cross_entropy_with_logits are the oracles.
+
+Each check also makes PyTorch's own version of the function raise while the learner's code runs
+(`forbidding`), so the exercise cannot be passed by calling it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from nnlessons.practice import compare
+from nnlessons.practice.compare import Case, call_learner, expect_close
+from nnlessons.practice.exercise import CheckFailed
+
+F64 = torch.float64
+SMALL_LOGITS = [[2.0, 1.0, 0.1]]  # the lesson's softmax example
+BATCH_LOGITS = [[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]]  # the lesson's two-row batch
+NOTES_LOGITS = [[0.2, 0.1, -0.1]]  # the notes' cross-entropy example, true class 0
+
+# (owner, attribute, how the learner would write it)
+SOFTMAX_FUNCTIONS = (
+    (torch, "softmax", "torch.softmax"), (torch.Tensor, "softmax", "Tensor.softmax"),
+    (F, "softmax", "F.softmax"), (torch.special, "softmax", "torch.special.softmax"),
+)
+LOG_SOFTMAX_FUNCTIONS = (
+    (torch, "log_softmax", "torch.log_softmax"), (torch.Tensor, "log_softmax", "Tensor.log_softmax"),
+    (F, "log_softmax", "F.log_softmax"), (torch.special, "log_softmax", "torch.special.log_softmax"),
+    (torch, "logsumexp", "torch.logsumexp"), (torch.Tensor, "logsumexp", "Tensor.logsumexp"),
+    (torch.special, "logsumexp", "torch.special.logsumexp"),
+)
+CROSS_ENTROPY_FUNCTIONS = ((F, "cross_entropy", "F.cross_entropy (or nn.CrossEntropyLoss)"),
+                           (F, "nll_loss", "F.nll_loss (or nn.NLLLoss)"))
+BCE_FUNCTIONS = (
+    (F, "binary_cross_entropy_with_logits", "F.binary_cross_entropy_with_logits (or nn.BCEWithLogitsLoss)"),
+    (F, "binary_cross_entropy", "F.binary_cross_entropy (or nn.BCELoss)"),
+    (F, "softplus", "F.softplus"), (F, "logsigmoid", "F.logsigmoid"),
+    (torch, "logaddexp", "torch.logaddexp"), (torch.Tensor, "logaddexp", "Tensor.logaddexp"),
+)
+
+_MISSING = object()
+
+
+def _refusal(label: str, rule: str):
+    def refused(*args: Any, **kwargs: Any) -> None:
+        case = compare.current_case
+        raise CheckFailed(f"your code called {label}: {rule}", case=case.description if case else "")
+
+    return refused
+
+
+@contextmanager
+def forbidding(learner: ModuleType, functions, rule: str) -> Iterator[None]:
+    """While inside, each of `functions` raises CheckFailed naming it; one the learner imported by name fails at once."""
+    for name, value in vars(learner).items():
+        for owner, attr, label in functions:
+            if value is getattr(owner, attr):
+                raise CheckFailed(f"your file imports {label} (as '{name}'): {rule}")
+    saved = []
+    try:
+        for owner, attr, label in functions:
+            saved.append((owner, attr, vars(owner).get(attr, _MISSING)))  # inherited Tensor methods: not in vars
+            setattr(owner, attr, _refusal(label, rule))
+        yield
+    finally:
+        for owner, attr, original in reversed(saved):
+            if original is _MISSING:
+                delattr(owner, attr)
+            else:
+                setattr(owner, attr, original)
+
+
+def _tolerances(dtype: torch.dtype, float64: tuple[float, float], float32: tuple[float, float]) -> dict[str, float]:
+    atol, rtol = float64 if dtype == F64 else float32
+    return {"atol": atol, "rtol": rtol}
+
+
+def _other_dims(x: torch.Tensor, dim: int) -> list[int]:
+    return [d for d in range(x.dim()) if d != dim % x.dim()]
+
+
+# ---- stable softmax ---------------------------------------------------------------------------
+
+
+def dim_cases(g: torch.Generator) -> list[Case]:
+    """Logits of the lesson, logits of +-1000, every dimension of 1-, 2- and 3-d tensors, float64 and float32."""
+    def randn(*shape: int, scale: float = 1.0, dtype: torch.dtype = F64) -> torch.Tensor:
+        return torch.randn(*shape, generator=g, dtype=dtype) * scale
+
+    cases = [
+        Case("the lesson's logits (2, 1, 0.1), one row", logits=torch.tensor(SMALL_LOGITS), dim=1),
+        Case("the lesson's batch of two rows", logits=torch.tensor(BATCH_LOGITS), dim=1),
+        Case("the lesson's logits + 1000: exp(z) overflows in float32", logits=torch.tensor(SMALL_LOGITS) + 1000, dim=1),
+        Case("logits near -1000: exp(z) underflows to 0", logits=torch.tensor([[-1000.0, -1001.0, -1002.5]]), dim=-1),
+        Case("far apart: (0, -1000) in float64", logits=torch.tensor([[0.0, -1000.0], [3.0, 2.0]], dtype=F64), dim=1),
+        Case("a row near 1000 and a row near 0, float64",
+             logits=torch.tensor([[1000.0, 999.0, 998.0], [0.0, -1.0, -2.0]], dtype=F64), dim=1),
+        Case("a 1-d tensor of 5 logits", logits=randn(5), dim=0),
+        Case("dim=0 of a (4, 3) tensor: each column is one distribution", logits=randn(4, 3), dim=0),
+        Case("dim=1 of a (2, 3, 4) tensor", logits=randn(2, 3, 4), dim=1),
+        Case("a batch of one sample, 10 classes", logits=randn(1, 10), dim=-1),
+    ]
+    for shape, scale in (((5, 3), 1.0), ((16, 10), 5.0), ((3, 2), 400.0), ((8, 4), 30.0), ((2, 5, 3), 3.0)) * 3:
+        dim = int(torch.randint(-len(shape), len(shape), (), generator=g))
+        cases.append(Case(f"random {shape} logits of scale {scale:g}, dim={dim}, float64", logits=randn(*shape, scale=scale), dim=dim))
+    for shape, scale in (((6, 3), 2.0), ((4, 7), 60.0)):
+        cases.append(Case(f"random {shape} logits of scale {scale:g}, float32",
+                          logits=randn(*shape, scale=scale, dtype=torch.float32), dim=1))
+    return cases
+
+
+def softmax_mistakes(z: torch.Tensor, dim: int) -> dict[str, torch.Tensor]:
+    exps = z.exp()
+    global_exps = (z - z.max()).exp()
+    mistakes = {
+        "the result equals exp(z) / sum(exp(z)) without subtracting the max first: exp overflows to inf for large "
+        "logits (in float32 above 88.7) and inf / inf is nan. Subtract the max along dim before exp.":
+            exps / exps.sum(dim=dim, keepdim=True),
+        "you subtracted the max of the whole tensor, not each slice's max along dim: a slice far below the largest "
+        "logit underflows to 0 / 0 = nan. Use logits.max(dim=dim, keepdim=True).values.":
+            global_exps / global_exps.sum(dim=dim, keepdim=True),
+        "the sum runs over the whole tensor, not along dim, so the slices do not each sum to 1: "
+        "use .sum(dim=dim, keepdim=True).": global_exps / global_exps.sum(),
+    }
+    for other in _other_dims(z, dim):
+        mistakes[f"the result is normalised along dimension {other}, not along dim={dim}: "
+                 f"pass dim to both max and sum."] = torch.softmax(z, other)
+    return mistakes
+
+
+def check_stable_softmax(learner: ModuleType) -> str:
+    cases = dim_cases(torch.Generator().manual_seed(0))
+    for case in cases:
+        z, dim = case["logits"], case["dim"]
+        expected = torch.softmax(z, dim)
+        with forbidding(learner, SOFTMAX_FUNCTIONS + LOG_SOFTMAX_FUNCTIONS,
+                        "this exercise asks you to write softmax yourself from max, exp and sum."):
+            got = call_learner(learner.softmax, case)
+        expect_close(got, expected, case, **_tolerances(z.dtype, (1e-12, 0.0), (1e-6, 0.0)), mistakes=softmax_mistakes(z, dim))
+    return f"{len(cases)} cases matched torch.softmax (logits up to +-1000, 1-d to 3-d, every dim, float64 and float32)."
+
+
+# ---- log-softmax ------------------------------------------------------------------------------
+
+
+def log_softmax_mistakes(z: torch.Tensor, dim: int) -> dict[str, torch.Tensor]:
+    top = z.max(dim=dim, keepdim=True).values
+    shifted = z - top
+    log_sum = shifted.exp().sum(dim=dim, keepdim=True).log()
+    global_shifted = z - z.max()
+    mistakes = {
+        "the result equals log(softmax(z)): where a probability underflows to 0 its log is -inf, but log-softmax "
+        "stays finite ((0, -1000) gives (0, -1000)). Compute (z - c) - log(sum(exp(z - c))) without forming "
+        "the probabilities.": torch.softmax(z, dim).log(),
+        "the result equals z - log(sum(exp(z))) without the max shift: exp overflows to inf for large logits. "
+        "Subtract the max c along dim first: (z - c) - log(sum(exp(z - c))).": z - z.exp().sum(dim=dim, keepdim=True).log(),
+        "the result is z - max(z): the log of the sum of exponentials is missing; "
+        "subtract log(sum(exp(z - c))) as well.": shifted,
+        "you subtracted log(sum(exp(z - c))) from z instead of from z - c: the result is too large by c, "
+        "the max along dim.": z - log_sum,
+        "you subtracted the max of the whole tensor, not each slice's max along dim: a slice far below the "
+        "largest logit underflows, and log(0) is -inf.":
+            global_shifted - global_shifted.exp().sum(dim=dim, keepdim=True).log(),
+    }
+    for other in _other_dims(z, dim):
+        mistakes[f"the result is normalised along dimension {other}, not along dim={dim}: "
+                 f"pass dim to both max and sum."] = torch.log_softmax(z, other)
+    return mistakes
+
+
+def check_log_softmax(learner: ModuleType) -> str:
+    cases = dim_cases(torch.Generator().manual_seed(1))
+    cases.insert(5, Case("far apart in float32: (0, -120, 5)", logits=torch.tensor([[0.0, -120.0, 5.0]]), dim=1))
+    for case in cases:
+        z, dim = case["logits"], case["dim"]
+        expected = torch.log_softmax(z, dim)
+        with forbidding(learner, SOFTMAX_FUNCTIONS + LOG_SOFTMAX_FUNCTIONS,
+                        "this exercise asks you to write log-softmax yourself from max, exp, sum and log."):
+            got = call_learner(learner.log_softmax, case)
+        expect_close(got, expected, case, **_tolerances(z.dtype, (1e-9, 1e-9), (1e-5, 1e-5)),
+                     mistakes=log_softmax_mistakes(z, dim))
+    return f"{len(cases)} cases matched torch.log_softmax (logits up to +-1000, 1-d to 3-d, every dim, float64 and float32)."
+
+
+# ---- cross-entropy ----------------------------------------------------------------------------
+
+
+def cross_entropy_cases() -> list[Case]:
+    g = torch.Generator().manual_seed(2)
+
+    def batch(n: int, k: int, scale: float = 1.0, dtype: torch.dtype = F64) -> dict[str, torch.Tensor]:
+        return {"logits": torch.randn(n, k, generator=g, dtype=dtype) * scale,
+                "labels": torch.randint(0, k, (n,), generator=g)}
+
+    cases = [
+        Case("the notes' example: logits (0.2, 0.1, -0.1), true class 0", logits=torch.tensor(NOTES_LOGITS),
+             labels=torch.tensor([0])),
+        Case("5 samples, 3 classes", **batch(5, 3)),
+        Case("the notes' logits + 1000: exp(z) overflows in float32", logits=torch.tensor(NOTES_LOGITS) + 1000,
+             labels=torch.tensor([0])),
+        Case("a confident mistake: logits (1000, 0), true class 1", logits=torch.tensor([[1000.0, 0.0], [0.0, 2.0]]),
+             labels=torch.tensor([1, 1])),
+        Case("a batch of one sample, 10 classes", **batch(1, 10)),
+        Case("every label the same class", logits=torch.randn(6, 3, generator=g, dtype=F64), labels=torch.full((6,), 2)),
+        Case("4 samples and 4 classes", **batch(4, 4)),
+        Case("logits of scale 500 (float64)", **batch(7, 3, scale=500.0)),
+    ]
+    for n, k, scale in ((2, 2, 1.0), (16, 10, 3.0), (50, 3, 10.0), (4, 2, 1.0), (33, 5, 0.1)) * 3:
+        cases.append(Case(f"random batch: {n} samples, {k} classes, scale {scale:g}, float64", **batch(n, k, scale)))
+    for n, k in ((8, 3), (20, 10)):
+        cases.append(Case(f"random batch: {n} samples, {k} classes, float32", **batch(n, k, 2.0, torch.float32)))
+    return cases
+
+
+def cross_entropy_mistakes(z: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+    log_probs = torch.log_softmax(z, dim=1)  # (N, K)
+    picked = log_probs.gather(1, y.unsqueeze(1)).squeeze(1)  # (N,)
+    one_hot = F.one_hot(y, z.shape[1]).to(z.dtype)  # (N, K)
+    exps = z.exp()
+    return {
+        "the result is the sum over the batch, not the mean: divide by the number of samples "
+        "(CrossEntropyLoss averages).": -picked.sum(),
+        "the sign is flipped: the loss is -log softmax(z)_y, which is never negative.": picked.mean(),
+        "you applied softmax to the logits before the cross-entropy, so softmax is applied twice: "
+        "the log-softmax must get the raw logits.": F.cross_entropy(torch.softmax(z, dim=1), y),
+        "you took log_probs[:, labels], an N x N block, instead of one entry per row: "
+        "use log_probs[torch.arange(N), labels] (or gather).": -log_probs[:, y].mean(),
+        "the result is divided by N * K: you averaged over the classes as well as the samples; "
+        "sum over the classes, then average over the samples.": -(one_hot * log_probs).mean(),
+        "the log-softmax runs over dim=0 (the samples), not dim=1 (the classes).":
+            -torch.log_softmax(z, dim=0).gather(1, y.unsqueeze(1)).mean(),
+        "you took the log-probability of the largest logit (the predicted class), not of the true class labels[i].":
+            -log_probs.max(dim=1).values.mean(),
+        "the result equals -log(softmax(z)_y): where the true class's probability underflows to 0 the loss is inf. "
+        "Use the log-softmax directly: log softmax(z)_y = z_y - logsumexp(z).":
+            -torch.softmax(z, dim=1).log().gather(1, y.unsqueeze(1)).mean(),
+        "the result equals -log(exp(z_y) / sum(exp(z))) without the max shift: exp overflows to inf for large logits "
+        "and inf / inf is nan. Use a stable log-softmax (subtract the max, or torch.logsumexp).":
+            -(exps / exps.sum(dim=1, keepdim=True)).log().gather(1, y.unsqueeze(1)).mean(),
+    }
+
+
+def check_cross_entropy(learner: ModuleType) -> str:
+    cases = cross_entropy_cases()
+    for case in cases:
+        z, y = case["logits"], case["labels"]
+        expected = F.cross_entropy(z, y)
+        with forbidding(learner, CROSS_ENTROPY_FUNCTIONS,
+                        "this exercise asks you to compute the cross-entropy yourself (a log-softmax and indexing)."):
+            got = call_learner(learner.cross_entropy, case)
+        expect_close(got, expected, case, **_tolerances(z.dtype, (1e-9, 1e-9), (1e-5, 1e-5)),
+                     mistakes=cross_entropy_mistakes(z, y))
+    return f"{len(cases)} cases matched F.cross_entropy (1 to 50 samples, 2 to 10 classes, logits up to 1000)."
+
+
+# ---- binary cross-entropy with logits ---------------------------------------------------------
+
+
+def bce_cases() -> list[Case]:
+    g = torch.Generator().manual_seed(3)
+
+    def batch(n: int, scale: float, soft: bool, dtype: torch.dtype = F64) -> dict[str, torch.Tensor]:
+        logits = torch.randn(n, generator=g, dtype=dtype) * scale
+        targets = torch.rand(n, generator=g, dtype=dtype)
+        return {"logits": logits, "targets": targets if soft else targets.round()}
+
+    def tensor(values: list[float], dtype: torch.dtype = torch.float32) -> torch.Tensor:
+        return torch.tensor(values, dtype=dtype)
+
+    cases = [
+        Case("two samples: logits (0, 2), targets (1, 0)", logits=tensor([0.0, 2.0]), targets=tensor([1.0, 0.0])),
+        Case("8 samples, targets 0 or 1, float64", **batch(8, 2.0, soft=False)),
+        Case("soft targets in [0, 1], float64", **batch(8, 2.0, soft=True)),
+        Case("the lesson's confident mistake: logit 20, target 0 (float32)", logits=tensor([20.0]), targets=tensor([0.0])),
+        Case("logit -20, target 1 (float32)", logits=tensor([-20.0]), targets=tensor([1.0])),
+        Case("logit 1000, target 0", logits=tensor([1000.0, 1.0]), targets=tensor([0.0, 1.0])),
+        Case("logit -1000, target 1", logits=tensor([-1000.0, 1.0]), targets=tensor([1.0, 1.0])),
+        Case("logits +-50 and +-1000 with both targets, float64",
+             logits=tensor([50.0, -50.0, 1000.0, -1000.0, 50.0, -1000.0], F64),
+             targets=tensor([0.0, 1.0, 1.0, 0.0, 1.0, 0.0], F64)),
+        Case("a batch of one sample: logit 0, target 0.5", logits=tensor([0.0]), targets=tensor([0.5])),
+    ]
+    for n, scale, soft in ((3, 1.0, False), (16, 5.0, True), (40, 30.0, False), (1, 3.0, True), (25, 0.5, True)) * 3:
+        kind = "soft" if soft else "0/1"
+        cases.append(Case(f"random batch of {n}, logits of scale {scale:g}, {kind} targets, float64", **batch(n, scale, soft)))
+    for n, scale in ((10, 3.0), (12, 40.0)):
+        cases.append(Case(f"random batch of {n}, logits of scale {scale:g}, float32", **batch(n, scale, False, torch.float32)))
+    return cases
+
+
+def bce_mistakes(z: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+    p = torch.sigmoid(z)
+    # the overflow mistakes come before the sigmoid-first one: all give inf at z = +-1000, and a
+    # sigmoid-first solution has already failed (differently) at z = 20
+    stable_form = "max(z, 0) - z * y + log(1 + exp(-|z|))"
+    return {
+        "the result equals BCELoss(sigmoid(z)): sigmoid rounds to exactly 1.0 (or 0.0) for large |z| and BCELoss "
+        f"clamps the log at -100, so a confident mistake reports 100 instead of its real loss. Write the loss in z: {stable_form}.":
+            F.binary_cross_entropy(p, y),
+        "log(1 + exp(z)) overflows for large z (exp(1000) is inf): write it as max(z, 0) + log(1 + exp(-|z|)).":
+            (torch.log1p(z.exp()) - z * y).mean(),
+        f"exp(-z) overflows for very negative z (exp(1000) is inf): use exp(-|z|), as in {stable_form}.":
+            (z.clamp(min=0) - z * y + torch.log1p((-z).exp())).mean(),
+        "the result equals -(y log(sigmoid(z)) + (1 - y) log(1 - sigmoid(z))): sigmoid rounds to exactly 1.0 (or 0.0) "
+        f"for large |z| and the log gives -inf (or 0 * -inf = nan). Write the loss in z: {stable_form}.":
+            -(y * p.log() + (1 - y) * (1 - p).log()).mean(),
+        "the log(1 + exp(-|z|)) term is missing: max(z, 0) - z * y alone is 0 at z = 0, where the loss is log 2.":
+            (z.clamp(min=0) - z * y).mean(),
+        "the result is the sum over the batch, not the mean: divide by the number of samples (BCEWithLogitsLoss averages).":
+            F.binary_cross_entropy_with_logits(z, y, reduction="sum"),
+        "the result is the loss for the flipped targets 1 - y: the -z * y term goes with the target y.":
+            F.binary_cross_entropy_with_logits(z, 1 - y),
+        "the sign is flipped: the loss is -(y log p + (1 - y) log(1 - p)), which is never negative.":
+            -F.binary_cross_entropy_with_logits(z, y),
+    }
+
+
+def check_bce_with_logits(learner: ModuleType) -> str:
+    cases = bce_cases()
+    for case in cases:
+        z, y = case["logits"], case["targets"]
+        expected = F.binary_cross_entropy_with_logits(z, y)
+        with forbidding(learner, BCE_FUNCTIONS, "this exercise asks you to write the stable formula yourself "
+                                                "(max, abs, exp, log1p)."):
+            got = call_learner(learner.bce_with_logits, case)
+        expect_close(got, expected, case, **_tolerances(z.dtype, (1e-9, 1e-9), (1e-5, 1e-5)), mistakes=bce_mistakes(z, y))
+    return (f"{len(cases)} cases matched F.binary_cross_entropy_with_logits "
+            "(logits up to +-1000, 0/1 and soft targets, float64 and float32).")

@@ -1,0 +1,6 @@
+# expect: imports F.softmax
+from torch.nn.functional import softmax as torch_softmax
+
+
+def softmax(logits, dim=-1):
+    return torch_softmax(logits, dim=dim)
