@@ -1,0 +1,10 @@
+# expect: the short last batch has fewer samples
+import torch
+
+
+def one_epoch(w, x, y, lr, batch_size, order):
+    x_epoch, y_epoch = x[order], y[order]
+    for start in range(0, len(x), batch_size):
+        x_b, y_b = x_epoch[start:start + batch_size], y_epoch[start:start + batch_size]
+        w = w - lr * (2 * x_b * (w * x_b - y_b)).sum() / batch_size
+    return w

@@ -1,0 +1,9 @@
+# expect: the factor 2 is missing
+import torch
+
+
+def epoch_shrink_factor(x, lr, batch_size, order):
+    factor = 1.0
+    for x_b in x[order].split(batch_size):
+        factor = factor * abs(1 - lr * (x_b ** 2).mean())
+    return factor

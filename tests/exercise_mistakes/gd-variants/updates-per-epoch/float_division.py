@@ -1,0 +1,3 @@
+# expect: not a whole number of updates
+def updates_per_epoch(n_samples, batch_size):
+    return n_samples / batch_size
