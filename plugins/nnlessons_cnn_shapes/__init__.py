@@ -195,3 +195,10 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
     from nnlessons_cnn_shapes.lesson import run  # torch is imported only when the lesson runs
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_cnn_shapes.exercises import EXERCISES
+
+    return EXERCISES

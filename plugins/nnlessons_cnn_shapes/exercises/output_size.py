@@ -1,0 +1,42 @@
+"""The output size of a convolution along one axis: floor((n + 2p - k) / s) + 1.
+
+Task
+----
+Complete `conv_output_size(size, kernel, padding=0, stride=1)`: along one axis of `size`
+pixels, padded with `padding` zeros on each side, a window of `kernel` pixels starts at
+0, stride, 2 * stride, ... and must end inside the padded input. Return how many windows fit:
+
+    n_out = floor((n + 2p - k) / s) + 1
+
+When s does not divide n + 2p - k, the last (n + 2p - k) mod s pixels are never covered and
+PyTorch drops them (it rounds down). Height and width are counted separately, each with its
+own k, p, s. Max pooling (ceil_mode=False) uses the same count.
+
+Shapes
+------
+- size, kernel, padding, stride: Python ints with size >= 1, kernel >= 1, padding >= 0,
+  stride >= 1 and kernel <= size + 2 * padding (the kernel fits)
+- returns: a Python int >= 1
+
+Example
+-------
+    >>> conv_output_size(28, 5)          # a 28 x 28 digit, 5 x 5 kernel
+    24
+    >>> conv_output_size(28, 3, 1, 1)    # "same" padding P = (K - 1) / 2 keeps the size
+    28
+    >>> conv_output_size(7, 3, 0, 3)     # stride 3 does not fit: the last pixel is never covered
+    2
+    >>> conv_output_size(224, 7, 3, 2)   # the ResNet stem
+    112
+
+Rules
+-----
+- Integer arithmetic only, no torch: return an int (a shape has whole numbers).
+- The check compares your number, exactly, with the height and width of the tensors that
+  nn.Conv2d and nn.MaxPool2d really return: the lesson's table of cases, then 150 random
+  settings with different kernel, padding and stride along each axis.
+"""
+
+
+def conv_output_size(size: int, kernel: int, padding: int = 0, stride: int = 1) -> int:
+    raise NotImplementedError("count the window starts along one axis: floor((size + 2 * padding - kernel) / stride) + 1")
