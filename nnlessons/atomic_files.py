@@ -24,14 +24,14 @@ def _umask() -> int:
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path next to `path`; on success it is renamed to `path`.
 
-    The temporary name keeps the file's suffix (``.name.XXXX.png``), so writers that look
-    at the extension (matplotlib, PIL) still pick the right format::
+    The temporary name ends in the file's own suffix (``.name.XXXX.part.png``), so writers
+    that look at the extension (matplotlib, PIL) still pick the right format::
 
         with atomic_path(folder / "model.pt") as tmp:
             torch.save(state, tmp)
     """
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.part", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -65,7 +65,7 @@ def create_text(path: Path | str, text: str, encoding: str = "utf-8") -> bool:
     someone else made or edited is never overwritten, even one that appears meanwhile.
     """
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f"{path.suffix}.part", dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "w", encoding=encoding) as handle:

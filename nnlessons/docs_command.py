@@ -45,8 +45,22 @@ def check_mkdocs_installed() -> None:
         raise LessonInputError(f"The docs site needs {', '.join(missing)}, which {verb} not installed; install the docs extra with {INSTALL_HINT}.")
 
 
+#: files every mkdocs build writes at the top of its site folder: their presence marks an earlier build
+BUILD_MARKERS = ("index.html", "sitemap.xml")
+
+
 def check_build_folder(folder: Path) -> None:
-    """Make `folder` and check a file can be written in it, so mkdocs never starts only to fail with a traceback."""
+    """Make `folder` and check a file can be written in it, so mkdocs never starts only to fail with a traceback.
+
+    mkdocs empties its site folder before building, so a folder holding anything but an earlier
+    build (a user's files) is refused: nothing of theirs is ever deleted.
+    """
+    if folder.is_dir():
+        names = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
+        if names and not all((folder / marker).is_file() for marker in BUILD_MARKERS):
+            shown = ", ".join(f"'{n}'" for n in sorted(names)[:3])
+            raise LessonInputError(f"The folder '{folder}' holds files ({shown}) and no earlier docs build, and mkdocs "
+                                   f"empties the folder it builds into; choose a new or empty folder with --build.")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder):  # permissions alone do not tell (root, read-only mounts, /proc)

@@ -26,7 +26,7 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(tmp_path, stop):
     path.write_bytes(b"old")
     with pytest.raises(stop):
         with atomic_files.atomic_path(path) as tmp:
-            assert tmp.parent == tmp_path and tmp.name.endswith(".pt.part")
+            assert tmp.parent == tmp_path and tmp.name.endswith(".part.pt") and tmp.name.startswith(".model.")
             tmp.write_bytes(b"half of the n")
             raise stop()
     assert path.read_bytes() == b"old"

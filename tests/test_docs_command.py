@@ -141,3 +141,20 @@ def test_bad_port_is_exit_2(calls):
 @pytest.mark.parametrize("code", [0, 4])
 def test_run_mkdocs_returns_the_exit_code(tmp_path, code):
     assert docs_command.run_mkdocs([sys.executable, "-c", f"raise SystemExit({code})"], cwd=tmp_path) == code
+
+
+def test_build_into_a_folder_of_a_users_files_is_refused_before_mkdocs_empties_it(tmp_path):
+    from nnlessons.docs_command import check_build_folder
+    from nnlessons.errors import LessonInputError
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "thesis.tex").write_text("years of work")
+    with pytest.raises(LessonInputError, match="holds files \\('thesis.tex'\\) and no earlier docs build"):
+        check_build_folder(folder)
+    assert (folder / "thesis.tex").read_text() == "years of work"
+    earlier = tmp_path / "site"
+    earlier.mkdir()
+    for name in ("index.html", "sitemap.xml", "extra.css"):
+        (earlier / name).write_text("x")
+    check_build_folder(earlier)  # an earlier build may be rebuilt
