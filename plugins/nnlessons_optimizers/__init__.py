@@ -212,3 +212,10 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
     from nnlessons_optimizers.lesson import run  # torch is imported only when the lesson runs
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_optimizers.exercises import EXERCISES
+
+    return EXERCISES
