@@ -284,3 +284,10 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
     from nnlessons_mnist_mlp.lesson import run  # torch, torchvision and matplotlib load only now
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_mnist_mlp.exercises import EXERCISES
+
+    return EXERCISES
