@@ -219,3 +219,10 @@ def nnlessons_run(ctx):
     from nnlessons_manual_grad.lesson import run
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_manual_grad.exercises import EXERCISES
+
+    return EXERCISES

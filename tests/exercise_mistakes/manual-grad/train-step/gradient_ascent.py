@@ -1,0 +1,17 @@
+# expect: moved UP the gradient
+import torch
+
+
+def forward(params, x):
+    hidden = torch.relu(x.mm(params["weights"]) + params["biases"])
+    return hidden.mm(params["weights2"]) + params["biases2"]
+
+
+def train_step(params, x, y, lr):
+    loss = ((forward(params, x) - y) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        for tensor in params.values():
+            tensor += lr * tensor.grad
+            tensor.grad.zero_()
+    return loss.item()

@@ -1,0 +1,18 @@
+# expect: your tensors did not change
+import torch
+
+
+def forward(params, x):
+    hidden = torch.relu(x.mm(params["weights"]) + params["biases"])
+    return hidden.mm(params["weights2"]) + params["biases2"]
+
+
+def train_step(params, x, y, lr):
+    loss = ((forward(params, x) - y) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        for tensor in params.values():
+            tensor = tensor - lr * tensor.grad
+        for tensor in params.values():
+            tensor.grad.zero_()
+    return loss.item()

@@ -1,0 +1,16 @@
+# expect: inside `with torch.no_grad():`
+import torch
+
+
+def forward(params, x):
+    hidden = torch.relu(x.mm(params["weights"]) + params["biases"])
+    return hidden.mm(params["weights2"]) + params["biases2"]
+
+
+def train_step(params, x, y, lr):
+    loss = ((forward(params, x) - y) ** 2).mean()
+    loss.backward()
+    for tensor in params.values():
+        tensor -= lr * tensor.grad
+        tensor.grad.zero_()
+    return loss.item()
