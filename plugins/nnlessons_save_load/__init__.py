@@ -193,3 +193,10 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
     from nnlessons_save_load.lesson import run  # torch is imported only when the lesson runs
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_save_load.exercises import EXERCISES
+
+    return EXERCISES

@@ -1,5 +1,4 @@
 # expect: sum runs over the whole tensor
-import numpy as np
 import torch
 
 

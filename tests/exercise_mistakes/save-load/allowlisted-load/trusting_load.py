@@ -1,0 +1,6 @@
+# expect: weights_only=False
+import torch
+
+
+def load_trusted_model(path):
+    return torch.load(path, weights_only=False)
