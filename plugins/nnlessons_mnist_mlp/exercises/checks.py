@@ -94,7 +94,7 @@ def _expect_logits(model: nn.Module, reference: MnistMLP, case: Case, atol: floa
     with torch.no_grad():
         expected = reference(case["images"])
         got = call_learner(model, case)
-    expect_close(got, expected, case, atol=atol, rtol=rtol, what="your model's output",
+    expect_close(got, expected, case, atol=atol, rtol=rtol, what="your model",
                  mistakes=_forward_mistakes(reference, case["images"]))
 
 
