@@ -236,3 +236,10 @@ def nnlessons_run(ctx: Any) -> dict[str, Any]:
     from nnlessons_lstm_mnist.lesson import run  # torch is imported only when the lesson runs
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_lstm_mnist.exercises import EXERCISES
+
+    return EXERCISES
