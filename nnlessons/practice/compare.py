@@ -22,8 +22,9 @@ can name the mistake instead of only showing numbers.
 
 from __future__ import annotations
 
+import contextlib
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import torch
@@ -57,9 +58,9 @@ def describe_value(value: Any) -> str:
         if value.numel() <= SMALL:
             text += f" {values_text(value)}"
         return text
-    if isinstance(value, torch.nn.Module):
+    if isinstance(value, (torch.nn.Module, torch.optim.Optimizer)):
         return type(value).__name__
-    text = repr(value)
+    text = " ".join(repr(value).split())
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -86,18 +87,21 @@ def call_learner(fn: Callable[..., Any], case: Case, *extra: Any) -> Any:
     return fn(*(_copy(v) for v in case.inputs.values()), *extra)
 
 
-def _fail(message: str, case: Case, *, details: Mapping[str, str] | None = None, mistake: str | None = None) -> CheckFailed:
+def failure(message: str, case: Case, *, details: Mapping[str, str] | None = None, mistake: str | None = None) -> CheckFailed:
+    """A CheckFailed for `case` (with its inputs described), for a check to raise itself."""
     rows = {"inputs": case.describe()}
     rows.update(details or {})
     return CheckFailed(message, case=case.description, details=rows, mistake=mistake)
 
 
 def _matching_mistake(got: torch.Tensor, mistakes: Mapping[str, Any] | None, atol: float, rtol: float) -> str | None:
+    """Every known mistake whose output `got` equals (several can give the same output on a case)."""
+    names = []
     for name, wrong in (mistakes or {}).items():
         if isinstance(wrong, torch.Tensor) and wrong.shape == got.shape:
             if torch.allclose(got.detach().to(wrong.dtype).cpu(), wrong.detach().cpu(), atol=atol, rtol=rtol, equal_nan=True):
-                return name
-    return None
+                names.append(name)
+    return " Or: ".join(names) or None
 
 
 def expect_close(got: Any, expected: torch.Tensor, case: Case, *, atol: float, rtol: float = 0.0,
@@ -110,52 +114,100 @@ def expect_close(got: Any, expected: torch.Tensor, case: Case, *, atol: float, r
     gives on this case; the first one `got` matches is named in the failure.
     """
     if not isinstance(got, torch.Tensor):
-        raise _fail(f"{what} returned {type(got).__name__}; PyTorch returns a tensor of shape {shape_text(expected)}.",
+        raise failure(f"{what} returned {type(got).__name__}; PyTorch returns a tensor of shape {shape_text(expected)}.",
                     case, details={"yours": describe_value(got), "PyTorch": describe_value(expected)})
     if got.shape != expected.shape:
-        raise _fail(f"{what} returned shape {shape_text(got)}; PyTorch returns {shape_text(expected)}.", case,
+        raise failure(f"{what} returned shape {shape_text(got)}; PyTorch returns {shape_text(expected)}.", case,
                     details={"yours": describe_value(got), "PyTorch": describe_value(expected)},
                     mistake=_matching_mistake(got, mistakes, atol, rtol))
     if check_dtype and got.dtype != expected.dtype:
-        raise _fail(f"{what} returned dtype {str(got.dtype).removeprefix('torch.')}; PyTorch returns "
+        raise failure(f"{what} returned dtype {str(got.dtype).removeprefix('torch.')}; PyTorch returns "
                     f"{str(expected.dtype).removeprefix('torch.')} (keep the inputs' dtype).", case)
     if got.device != expected.device:
-        raise _fail(f"{what} returned a tensor on {got.device}; PyTorch's is on {expected.device}.", case)
+        raise failure(f"{what} returned a tensor on {got.device}; PyTorch's is on {expected.device}.", case)
     ours = got.detach().to(expected.dtype)
     theirs = expected.detach()
     nan_mismatch = torch.isnan(ours) != torch.isnan(theirs)
-    diff = (ours - theirs).abs().nan_to_num(nan=0.0)
+    same_infinity = torch.isinf(ours) & (ours == theirs)
+    diff = (ours - theirs).abs().nan_to_num(nan=0.0, posinf=float("inf")).masked_fill(same_infinity, 0.0)
     allowed = atol + rtol * theirs.abs().nan_to_num(nan=0.0)
     bad = (diff > allowed) | nan_mismatch
     if not bool(bad.any()):
         return
-    where = tuple(int(i) for i in torch.nonzero(bad)[0]) if nan_mismatch.any() else \
-        tuple(int(i) for i in torch.unravel_index(torch.argmax(diff - allowed), diff.shape))
+    if nan_mismatch.any() or torch.isinf(diff).any():
+        where = tuple(int(i) for i in torch.nonzero(nan_mismatch | torch.isinf(diff))[0])
+    else:
+        where = tuple(int(i) for i in torch.unravel_index(torch.argmax(diff - allowed), diff.shape))
     at = "at index " + str(where) if where else "in the value"
-    largest = float(diff.max())
-    details = {
-        "yours": describe_value(got),
-        "PyTorch": describe_value(expected),
-        "largest difference": f"{largest:.3g} {at}: yours {ours[where].item():.6g}, PyTorch {theirs[where].item():.6g} "
-                              f"(allowed: {atol:g}" + (f" + {rtol:g} x |PyTorch|" if rtol else "") + ")",
-    }
-    raise _fail(f"{what} differs from PyTorch by up to {largest:.3g} ({int(bad.sum())} of {bad.numel()} values too far off).",
-                case, details=details, mistake=_matching_mistake(got, mistakes, atol, rtol))
+    allowed_text = f"(allowed: {atol:g}" + (f" + {rtol:g} x |PyTorch|" if rtol else "") + ")"
+    details = {"yours": describe_value(got), "PyTorch": describe_value(expected)}
+    if nan_mismatch.any():
+        message = (f"{what} returned nan where PyTorch has {theirs[where].item():.6g} ({at})." if torch.isnan(ours[where])
+                   else f"{what} returned {ours[where].item():.6g} where PyTorch has nan ({at}).")
+    else:
+        largest = float(diff.max())
+        details["largest difference"] = (f"{largest:.3g} {at}: yours {ours[where].item():.6g}, "
+                                         f"PyTorch {theirs[where].item():.6g} {allowed_text}")
+        message = f"{what} differs from PyTorch by up to {largest:.3g} ({int(bad.sum())} of {bad.numel()} values too far off)."
+    raise failure(message, case, details=details, mistake=_matching_mistake(got, mistakes, atol, rtol))
 
 
 def expect_equal(got: Any, expected: Any, case: Case, *, mistakes: Mapping[str, Any] | None = None,
                  what: str = "your function") -> None:
-    """Raise CheckFailed unless `got == expected` (numbers, tuples, strings: exact values)."""
-    same = got == expected
-    if isinstance(got, numbers.Number) and isinstance(expected, numbers.Number) and not isinstance(got, bool):
-        same = got == expected
-    if same is True:
+    """Raise CheckFailed unless `got == expected` (numbers, tuples, strings: exact values).
+
+    Numbers compare by value, whatever their type (a numpy or 0-d tensor 2.0 equals 2).
+    """
+    if _plain_number(got) is not None and _plain_number(expected) is not None:
+        if _plain_number(got) == _plain_number(expected):
+            return
+    elif got == expected:
         return
     mistake = next((name for name, wrong in (mistakes or {}).items() if got == wrong), None)
-    raise _fail(f"{what} returned {got!r}; the right answer is {expected!r}.", case, mistake=mistake)
+    raise failure(f"{what} returned {got!r}; the right answer is {expected!r}.", case, mistake=mistake)
+
+
+def _plain_number(value: Any) -> float | None:
+    """A number's value whatever its type (int, float, numpy scalar, 0-d tensor); None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, torch.Tensor):
+        return value.item() if value.dim() == 0 else None
+    if isinstance(value, numbers.Number) or (hasattr(value, "dtype") and getattr(value, "shape", None) == ()):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+@contextlib.contextmanager
+def switched_off(targets: list[tuple[object, str]], message: str) -> Iterator[None]:
+    """While the block runs, calling any ``owner.name`` in `targets` fails the check with `message`.
+
+    For rules like "no F.conv2d: loops and indexing only"::
+
+        with switched_off([(torch.nn.functional, "conv2d"), (torch, "conv2d")], "F.conv2d is off: use loops."):
+            got = call_learner(learner.conv2d_by_loops, case)
+
+    A learner who imported the function by name before the block (``from torch.nn.functional
+    import conv2d``) is not caught; check the module's names too where that matters.
+    """
+
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        raise failure(message, current_case or Case("while your code ran"))
+
+    saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
+    try:
+        for owner, name, _ in saved:
+            setattr(owner, name, refuse)
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
 
 
 def expect(condition: bool, message: str, case: Case, *, mistake: str | None = None) -> None:
     """Raise CheckFailed with `message` unless `condition` holds (for rules that are not one value)."""
     if not condition:
-        raise _fail(message, case, mistake=mistake)
+        raise failure(message, case, mistake=mistake)
