@@ -217,3 +217,10 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
     from nnlessons_dataset_dataloader.lesson import run  # torch is imported only when the lesson runs
 
     return run(ctx)
+
+
+@hookimpl
+def nnlessons_exercises():
+    from nnlessons_dataset_dataloader.exercises import EXERCISES
+
+    return EXERCISES

@@ -1,0 +1,1 @@
+"""Reference solutions (shown by `nnlessons solution` only after a pass)."""
