@@ -91,24 +91,12 @@ def _hand_epoch(w: torch.Tensor, batches: Batches, lr: float,
     return w
 
 
-def merge_equal_mistakes(mistakes: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """Mistakes that give the very same output on a case are named together ("A Or: B"), not just the first."""
-    groups: list[tuple[list[str], torch.Tensor]] = []
-    for message, output in mistakes.items():
-        same = next((g for g in groups if g[1].shape == output.shape and torch.equal(g[1], output)), None)
-        if same is None:
-            groups.append(([message], output))
-        else:
-            same[0].append(message)
-    return {" Or: ".join(messages): output for messages, output in groups}
-
-
 def _epoch_mistakes(case: Case) -> dict[str, torch.Tensor]:
     w, x, y, lr, size, order = (case[k] for k in ("w", "x", "y", "lr", "batch_size", "order"))
     batches = _batches(x[order], y[order], size)
     full = [b for b in batches if len(b[0]) == size]
     last_x, last_y = batches[-1]
-    return merge_equal_mistakes({
+    return ({
         "your weight is the one after the FIRST batch only: the `return` is inside the loop over batches "
         "(the notes' bug); return after the loop.": _hand_epoch(w, batches[:1], lr),
         "the short last batch was skipped: when batch_size does not divide N, the leftover samples "
@@ -237,7 +225,7 @@ def _shrink_mistakes(case: Case) -> dict[str, torch.Tensor]:
     def right(x_b, lr):
         return (1 - 2 * lr * (x_b ** 2).mean()).abs()
 
-    return merge_equal_mistakes({
+    return ({
         "the factor 2 is missing: the gradient of (w x - y) ** 2 is 2 x (w x - y), so a step's factor is "
         "1 - 2 * lr * mean_b(x ** 2).": _factor_product(batches, lr, lambda x_b, lr: (1 - lr * (x_b ** 2).mean()).abs()),
         "you used mean_b(x) ** 2; the step's factor has the mean of the squares, mean_b(x ** 2).":

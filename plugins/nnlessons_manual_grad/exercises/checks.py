@@ -3,47 +3,15 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import torch
 import torch.nn.functional as F
 
-from nnlessons.practice import compare
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close
+from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, switched_off
 
 F64 = torch.float64
 NAMES = ("weights", "biases", "weights2", "biases2")
 LESSON_FEATURES, LESSON_HIDDEN = 14, 128
-
-
-@contextmanager
-def switched_off(targets: list[tuple[object, str]], message: str) -> Iterator[None]:
-    """While the learner's code runs, each ``owner.name`` fails the check with `message` (restored afterwards)."""
-
-    def refuse(*args, **kwargs):
-        expect(False, message, compare.current_case or Case("while your code ran"))
-
-    saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
-    try:
-        for owner, name, _ in saved:
-            setattr(owner, name, refuse)
-        yield
-    finally:
-        for owner, name, original in saved:
-            setattr(owner, name, original)
-
-
-def merge_equal_mistakes(mistakes: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    """Mistakes that give the very same output on a case are named together ("A Or: B"), not just the first."""
-    groups: list[tuple[list[str], torch.Tensor]] = []
-    for message, output in mistakes.items():
-        same = next((g for g in groups if g[1].shape == output.shape and torch.equal(g[1], output)), None)
-        if same is None:
-            groups.append(([message], output))
-        else:
-            same[0].append(message)
-    return {" Or: ".join(messages): output for messages, output in groups}
 
 
 def tolerances(dtype: torch.dtype, exact: float, rough: tuple[float, float]) -> dict[str, float]:
@@ -101,7 +69,7 @@ def linear_relu_linear(x, weights, biases, weights2, biases2) -> torch.Tensor:
 
 def forward_mistakes(x, weights, biases, weights2, biases2) -> dict[str, torch.Tensor]:
     z = x.mm(weights) + biases  # (B, H)
-    return merge_equal_mistakes({
+    return ({
         "the ReLU is missing: hidden = relu(x.mm(weights) + biases); without it the two layers are one linear map.":
             z.mm(weights2) + biases2,
         "a sigmoid is used between the layers (as in the notes' code); the lesson's network uses relu.":
@@ -194,7 +162,7 @@ def backprop_mistakes(case: Case) -> dict[str, dict[str, torch.Tensor]]:
         "dL/dweights2 uses the hidden values AFTER the relu: h^T . dL/dp, not z^T . dL/dp.":
             backprop_variant(**inputs, weights2_from="z"),
     }
-    return {name: merge_equal_mistakes({message: grads[name] for message, grads in variants.items()}) for name in NAMES}
+    return {name: ({message: grads[name] for message, grads in variants.items()}) for name in NAMES}
 
 
 def backprop_cases() -> list[Case]:
@@ -332,7 +300,7 @@ def check_params_after(case: Case, step: int, params, originals, before: dict, e
             mistakes["your tensors did not change: update them in place (t -= lr * t.grad; t = t - lr * t.grad "
                      "only makes a new tensor), and use .grad before zeroing it."] = before[name]
         expect_close(tensor, expected[name], case, what=f"params[{name!r}] after step {step}",
-                     mistakes=merge_equal_mistakes(mistakes),
+                     mistakes=(mistakes),
                      **tolerances(tensor.dtype, 1e-10, (1e-4, 1e-5)))
         expect(tensor.grad is None or not bool(tensor.grad.any()),
                f"after step {step}, params[{name!r}].grad is not zero: backward() ADDS into .grad, so the next "
@@ -355,7 +323,7 @@ def check_train_step(learner) -> str:
                 after_update = ((linear_relu_linear(x, **params) - y) ** 2).mean().double()
                 summed = ((linear_relu_linear(x, **before) - y) ** 2).sum().double()
             expect_close(got, torch.tensor(losses[step - 1], dtype=F64), case, what=f"the loss you returned at step {step}",
-                         **tolerances(x.dtype, 1e-10, (1e-3, 1e-5)), mistakes=merge_equal_mistakes({
+                         **tolerances(x.dtype, 1e-10, (1e-3, 1e-5)), mistakes=({
                              "you returned the loss AFTER the update: return the loss of this step's forward pass.":
                                  after_update,
                              "the loss is the SUM of the squared errors; the lesson's loss is their mean.": summed,
