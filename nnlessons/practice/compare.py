@@ -146,8 +146,10 @@ def expect_close(got: Any, expected: torch.Tensor, case: Case, *, atol: float, r
                    else f"{what} returned {ours[where].item():.6g} where PyTorch has nan ({at}).")
     else:
         largest = float(diff.max())
-        details["largest difference"] = (f"{largest:.3g} {at}: yours {ours[where].item():.6g}, "
-                                         f"PyTorch {theirs[where].item():.6g} {allowed_text}")
+        mine, right = ours[where].item(), theirs[where].item()
+        digits = 6 if largest >= 1e-5 * max(abs(mine), abs(right)) else 15  # enough digits to see the difference
+        details["largest difference"] = (f"{largest:.3g} {at}: yours {mine:.{digits}g}, "
+                                         f"PyTorch {right:.{digits}g} {allowed_text}")
         message = f"{what} differs from PyTorch by up to {largest:.3g} ({int(bad.sum())} of {bad.numel()} values too far off)."
     raise failure(message, case, details=details, mistake=_matching_mistake(got, mistakes, atol, rtol))
 
