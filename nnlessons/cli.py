@@ -15,13 +15,15 @@ from typing import Any
 
 import click
 from click.core import ParameterSource
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from nnlessons import __version__
 from nnlessons.devices import check_syntax
 from nnlessons.errors import LessonInputError
-from nnlessons.lesson_info import Option
+from nnlessons.lesson_info import LessonInfo, Option
 from nnlessons.registry import Lesson, LessonRegistry
 
 
@@ -99,6 +101,35 @@ def _rough_time(seconds: float) -> str:
     return f"~{seconds:.0f} s" if seconds < 90 else f"~{seconds / 60:.0f} min"
 
 
+#: Below this many columns `nnlessons list` prints one block per lesson: a table's columns would be too narrow to read.
+LIST_TABLE_MIN_WIDTH = 120
+
+
+def lessons_table(infos: list[LessonInfo]) -> Table:
+    """One row per lesson; text wraps, and a word wider than its column folds rather than being cut."""
+    table = Table(title="nnlessons", title_justify="left", show_lines=True)
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("title", ratio=2, overflow="fold")
+    table.add_column("summary", ratio=4, overflow="fold")
+    table.add_column("concepts", ratio=3, overflow="fold")
+    table.add_column("CPU time", justify="right", no_wrap=True)
+    table.add_column("download", no_wrap=True)
+    for info in infos:
+        table.add_row(info.id, info.title, info.summary, ", ".join(info.concepts), _rough_time(info.cpu_seconds),
+                      "yes" if info.needs_download else "no")
+    return table
+
+
+def lesson_block(info: LessonInfo) -> Group:
+    """A lesson for a narrow terminal: id and title, then summary, concepts, time and download indented under it."""
+    indent = (0, 0, 0, 4)  # top, right, bottom, left
+    details = [Text(info.summary), Text.assemble(("concepts: ", "dim"), ", ".join(info.concepts)),
+               Text.assemble(("CPU time ", "dim"), _rough_time(info.cpu_seconds),
+                             ("   download ", "dim"), "yes" if info.needs_download else "no")]
+    return Group(Text.assemble((info.id, "bold"), "  ", info.title),
+                 *(Padding(detail, indent) for detail in details), Text(""))
+
+
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the lessons as JSON.")
 @click.pass_context
@@ -108,22 +139,18 @@ def list_lessons(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([lesson_summary(l) for l in lessons], indent=2))
         return
-    table = Table(title="nnlessons", title_justify="left", show_lines=True)
-    table.add_column("id", no_wrap=True, style="bold")
-    table.add_column("title", ratio=2)
-    table.add_column("summary", ratio=4)
-    table.add_column("concepts", ratio=3)
-    table.add_column("CPU time", justify="right", no_wrap=True)
-    table.add_column("download", no_wrap=True)
-    broken = [lesson for lesson in lessons if lesson.broken]
-    for lesson in lessons:
-        if not lesson.broken:
-            info = lesson.info
-            table.add_row(info.id, info.title, info.summary, ", ".join(info.concepts), _rough_time(info.cpu_seconds), "yes" if info.needs_download else "no")
+    infos = [lesson.info for lesson in lessons if not lesson.broken]
     console = Console()
-    console.print(table)
-    for lesson in broken:  # one full line each: the error is what the user needs to read
-        console.print(f"[red]BROKEN[/] [bold]{lesson.id}[/] ({lesson.source}): {lesson.error}", soft_wrap=True)
+    if console.width >= LIST_TABLE_MIN_WIDTH:
+        console.print(lessons_table(infos))
+    else:
+        console.print(Text("nnlessons", style="italic"))
+        for info in infos:
+            console.print(lesson_block(info))
+    for lesson in lessons:  # one full line each for a broken lesson: the error is what the user needs to read
+        if lesson.broken:
+            console.print(Text.assemble(("BROKEN", "red"), " ", (lesson.id, "bold"), f" ({lesson.source}): {lesson.error}"),
+                          soft_wrap=True)
     if not lessons:
         console.print("No lessons installed. Lessons register under the entry-point group 'nnlessons.lessons'.")
     else:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -71,6 +72,64 @@ def _cell(value: Any) -> RenderableType:
     if hasattr(value, "__rich_console__") or hasattr(value, "__rich__"):
         return value
     return Text(str(value))
+
+
+#: A text column may not get narrower than this; a table that would need it is printed one block per row.
+MIN_TEXT_COLUMN = 8
+
+
+def _widest_number(values: Sequence[Any]) -> int:
+    """The widest formatted number among a column's values (0 when it holds none)."""
+    return max((len(format_number(v)) for v in values if _is_number(v)), default=0)
+
+
+def _number_column_width(name: str, widest: int) -> int:
+    """A number column's fixed width: its widest number, or its header's longest word (headers wrap between words)."""
+    return max(widest, *(len(word) for word in name.split()), 1)
+
+
+def _natural_width(console: Console, table: Table) -> int:
+    """How wide `table` is when nothing wraps (rich's measurement of it, not capped at the console's width)."""
+    return Measurement.get(console, console.options.update_width(10_000), table).maximum
+
+
+def _columns_fit(columns: Sequence[str], widths: Sequence[int], console_width: int) -> bool:
+    """Whether number columns at full width and text columns at MIN_TEXT_COLUMN fit, with padding and borders."""
+    content = sum(_number_column_width(name, w) if w else MIN_TEXT_COLUMN for name, w in zip(columns, widths))
+    return content + 3 * len(columns) + 1 <= console_width
+
+
+def _columns_table(title: str, columns: Sequence[str], body: list[list[Any]], footer: Sequence[Any] | None,
+                   caption: str | None, widths: Sequence[int], fixed: bool) -> Table:
+    """The table as columns: number columns at least as wide as their widest number (exactly, when `fixed`)."""
+    table = Table(title=title, caption=caption, show_footer=footer is not None, title_justify="left")
+    for index, name in enumerate(columns):
+        values = [row[index] for row in body] + ([footer[index]] if footer is not None else [])
+        numeric = bool(values) and all(_is_number(v) or v in ("", None) for v in values)
+        widest = widths[index]
+        table.add_column(
+            name,
+            justify="right" if numeric else "left",
+            footer=_cell(footer[index]) if footer is not None else "",
+            min_width=widest or None,
+            width=_number_column_width(name, widest) if fixed and widest else None,
+            overflow="fold",
+        )
+    for row in body:
+        table.add_row(*(_cell(v) for v in row))
+    return table
+
+
+def _records_table(title: str, columns: Sequence[str], body: list[list[Any]], footer: Sequence[Any] | None,
+                   caption: str | None, widest: int) -> Table:
+    """The table turned sideways for a narrow terminal: one block of 'column  value' lines per row."""
+    table = Table(title=title, caption=caption, show_header=False, title_justify="left")
+    table.add_column(overflow="fold", style="bold")
+    table.add_column(overflow="fold", min_width=widest or None)
+    for row in body + ([list(footer)] if footer is not None else []):
+        for index, (name, value) in enumerate(zip(columns, row)):
+            table.add_row(Text(name), _cell(value), end_section=index == len(columns) - 1)
+    return table
 
 
 class Params(Mapping[str, Any]):
@@ -149,8 +208,16 @@ class RunContext:
 
     # ---- text -----------------------------------------------------------------------------
     def heading(self, text: str) -> None:
-        """A section rule with a title, to split the lesson's output into steps (plain text)."""
-        self.console.rule(Text(text, style="bold"))
+        """A section rule with a title, to split the lesson's output into steps (plain text).
+
+        A title too long for the terminal goes whole under a plain rule: a rule would cut it with "…".
+        """
+        title = Text(text, style="bold")
+        if title.cell_len <= self.console.width - 4:  # rich's rule keeps 4 columns for its ends and spaces
+            self.console.rule(title)
+        else:
+            self.console.rule()
+            self.console.print(title)
 
     def say(self, template: str, *args: Any, **kwargs: Any) -> None:
         """Print styled text: `template` is rich markup, the values are put in as plain text.
@@ -173,25 +240,22 @@ class RunContext:
         Cells are plain text: a string prints exactly as written, square brackets included.
         For a styled cell pass a ``rich.text.Text`` (e.g. ``markup("[green]ok")``). Numbers
         are never cut: a number column is as wide as its widest number, and text columns
-        wrap when the terminal is narrow.
+        wrap when the terminal is narrow; where even the number columns do not fit side by
+        side, the table prints one block of "column  value" lines per row.
 
         :param footer: an optional last row (totals), printed below a line.
         """
         body = [list(row) for row in rows]
-        table = Table(title=title, caption=caption, show_footer=footer is not None, title_justify="left")
-        for index, name in enumerate(columns):
-            values = [row[index] for row in body] + ([footer[index]] if footer is not None else [])
-            numeric = bool(values) and all(_is_number(v) or v in ("", None) for v in values)
-            widest = max((len(format_number(v)) for v in values if _is_number(v)), default=0)
-            table.add_column(
-                name,
-                justify="right" if numeric else "left",
-                footer=_cell(footer[index]) if footer is not None else "",
-                min_width=widest or None,
-                overflow="fold",
-            )
-        for row in body:
-            table.add_row(*(_cell(v) for v in row))
+        widths = [_widest_number([row[i] for row in body] + ([footer[i]] if footer is not None else []))
+                  for i in range(len(columns))]
+        table = _columns_table(title, columns, body, footer, caption, widths, fixed=False)
+        if _natural_width(self.console, table) > self.console.width:
+            # Too wide: rich would shrink every column, then widen the number columns back to their
+            # numbers and crop the lines at the terminal's edge. Number columns get exactly their
+            # width instead and only text wraps; when even that does not fit, one block per row.
+            table = (_columns_table(title, columns, body, footer, caption, widths, fixed=True)
+                     if _columns_fit(columns, widths, self.console.width)
+                     else _records_table(title, columns, body, footer, caption, max(widths, default=0)))
         self.console.print(table)
         return table
 

@@ -60,7 +60,7 @@ def save_plots(ctx: RunContext, image: torch.Tensor, maps: torch.Tensor, pooled:
 
 def run_feature_maps_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """Draw the digit, convolve, pool, plot both; check shapes, the pooling and what pooling does to the mean."""
-    ctx.heading(f"7. Note 003: feature maps of a drawn '{ctx.params.digit}' after "
+    ctx.heading(f"7. Note 003: a drawn '{ctx.params.digit}' through "  # short enough for 80 columns
                 f"Conv2d(1, {ctx.params.feature_maps}, {KERNEL}) and MaxPool2d(2, 2)")
     image, maps, pooled = digit_feature_maps(ctx)
     expected_conv, expected_pool = show_shapes(ctx, image, maps, pooled)
