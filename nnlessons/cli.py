@@ -172,7 +172,7 @@ def explain(ctx: click.Context, lesson_id: str) -> None:
     registry = registry_of(ctx)
     lesson = registry.runnable(lesson_id)
     console = Console()
-    console.rule(f"[bold]{lesson.info.title}[/]  ({lesson.id})")
+    console.rule(Text.assemble((lesson.info.title, "bold"), f"  ({lesson.id})"))
     console.print(Markdown(math_blocks_as_text(registry.explain_text(lesson))))
     console.print()
     console.print(options_table(lesson))
@@ -185,7 +185,7 @@ def options_table(lesson: Lesson) -> Table:
         table.add_column(name, overflow="fold")
     for o in lesson.info.options:
         quick = "" if o.quick is None else str(o.quick)
-        table.add_row(o.flag, o.type.__name__, str(o.default), quick, o.describe_range(), o.help)
+        table.add_row(*(Text(cell) for cell in (o.flag, o.type.__name__, str(o.default), quick, o.describe_range(), o.help)))
     return table
 
 

@@ -102,7 +102,7 @@ def _columns_fit(columns: Sequence[str], widths: Sequence[int], console_width: i
 def _columns_table(title: str, columns: Sequence[str], body: list[list[Any]], footer: Sequence[Any] | None,
                    caption: str | None, widths: Sequence[int], fixed: bool) -> Table:
     """The table as columns: number columns at least as wide as their widest number (exactly, when `fixed`)."""
-    table = Table(title=title, caption=caption, show_footer=footer is not None, title_justify="left")
+    table = Table(title=_cell(title), caption=_cell(caption), show_footer=footer is not None, title_justify="left")
     for index, name in enumerate(columns):
         values = [row[index] for row in body] + ([footer[index]] if footer is not None else [])
         numeric = bool(values) and all(_is_number(v) or v in ("", None) for v in values)
@@ -123,13 +123,22 @@ def _columns_table(title: str, columns: Sequence[str], body: list[list[Any]], fo
 def _records_table(title: str, columns: Sequence[str], body: list[list[Any]], footer: Sequence[Any] | None,
                    caption: str | None, widest: int) -> Table:
     """The table turned sideways for a narrow terminal: one block of 'column  value' lines per row."""
-    table = Table(title=title, caption=caption, show_header=False, title_justify="left")
+    table = Table(title=_cell(title), caption=_cell(caption), show_header=False, title_justify="left")
     table.add_column(overflow="fold", style="bold")
     table.add_column(overflow="fold", min_width=widest or None)
     for row in body + ([list(footer)] if footer is not None else []):
         for index, (name, value) in enumerate(zip(columns, row)):
             table.add_row(Text(name), _cell(value), end_section=index == len(columns) - 1)
     return table
+
+
+def print_rule(console: Console, title: Text) -> None:
+    """A rule with `title`; a title too long for the terminal goes whole under a plain rule (a rule would cut it)."""
+    if title.cell_len <= console.width - 4:  # rich's rule keeps 4 columns for its ends and spaces
+        console.rule(title)
+    else:
+        console.rule()
+        console.print(title)
 
 
 class Params(Mapping[str, Any]):
@@ -212,12 +221,7 @@ class RunContext:
 
         A title too long for the terminal goes whole under a plain rule: a rule would cut it with "…".
         """
-        title = Text(text, style="bold")
-        if title.cell_len <= self.console.width - 4:  # rich's rule keeps 4 columns for its ends and spaces
-            self.console.rule(title)
-        else:
-            self.console.rule()
-            self.console.print(title)
+        print_rule(self.console, Text(text, style="bold"))
 
     def say(self, template: str, *args: Any, **kwargs: Any) -> None:
         """Print styled text: `template` is rich markup, the values are put in as plain text.

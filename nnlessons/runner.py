@@ -27,7 +27,7 @@ from nnlessons.lesson_info import LessonInfo
 from nnlessons.output_folder import RUN_RECORD, OutputFolder
 from nnlessons.practice.progress import record_lesson_run
 from nnlessons.registry import Lesson, LessonRegistry
-from nnlessons.run_context import Params, RunContext, markup
+from nnlessons.run_context import Params, RunContext, markup, print_rule
 
 #: exit codes of a stopped run: 128 + the signal's number, as shells report them
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
@@ -178,7 +178,7 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
         console=console,
         show_progress=console.is_terminal and not request.quiet,
     )
-    console.rule(markup("[bold]{}[/]  ({})", info.title, info.id))
+    print_rule(console, markup("[bold]{}[/]  ({})", info.title, info.id))
     ctx.table(
         "Run settings",
         ["setting", "value"],

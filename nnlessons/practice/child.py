@@ -77,9 +77,16 @@ def check_file(check_spec: str, learner: Path) -> dict[str, Any]:
                 "traceback": where}
     except Exception as exc:  # noqa: BLE001 - anything the learner's code raises is reported to them
         case = compare.current_case
+        ours = isinstance(exc, SyntaxError) or any(_same_file(f.filename, learner) for f in traceback.extract_tb(exc.__traceback__))
+        if ours:
+            message = f"your code raised {type(exc).__name__}" + (f" on the case '{case.description}'." if case else ".")
+        else:  # raised in the check after your code returned: most often a value of the wrong kind
+            message = (f"the check could not use what your code returned ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})"
+                       + (f" on the case '{case.description}'" if case else "")
+                       + "; if your code is right, this is a bug in the exercise.")
         return {
             "status": "error",
-            "message": f"your code raised {type(exc).__name__}" + (f" on the case '{case.description}'." if case else "."),
+            "message": message,
             "case": case.description if case else "",
             "details": {"inputs": case.describe()} if case else {},
             "traceback": learner_traceback(exc, learner),
