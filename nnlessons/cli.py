@@ -176,7 +176,13 @@ def explain(ctx: click.Context, lesson_id: str) -> None:
     console.print(Markdown(math_blocks_as_text(registry.explain_text(lesson))))
     console.print()
     console.print(options_table(lesson))
-    console.print(f"Common options: --device, --seed, --out, --quick, --json, --quiet, --threads.  Run it: nnlessons run {lesson.id}")
+    console.print(f"Common options: --device, --seed, --out, --overwrite, --quick, --json, --quiet, --threads.  "
+                  f"Run it: nnlessons run {lesson.id}")
+    from nnlessons.practice.catalog import exercises_of
+
+    exercises = exercises_of(registry, lesson)
+    if exercises:
+        console.print(f"Practise it: nnlessons practice {lesson.id}  ({len(exercises)} exercises, checked against PyTorch)")
 
 
 def options_table(lesson: Lesson) -> Table:
