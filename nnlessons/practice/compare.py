@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import numbers
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from types import ModuleType
 from typing import Any
 
 import torch
@@ -184,28 +185,31 @@ def _plain_number(value: Any) -> float | None:
 
 
 @contextlib.contextmanager
-def switched_off(targets: list[tuple[object, str]], message: str) -> Iterator[None]:
+def switched_off(targets: Iterable[tuple[object, str]], message: str, learner: ModuleType | None = None) -> Iterator[None]:
     """While the block runs, calling any ``owner.name`` in `targets` fails the check with `message`.
 
     For rules like "no F.conv2d: loops and indexing only"::
 
-        with switched_off([(torch.nn.functional, "conv2d"), (torch, "conv2d")], "F.conv2d is off: use loops."):
+        with switched_off([(torch.nn.functional, "conv2d"), (torch, "conv2d")], "F.conv2d is off: use loops.", learner):
             got = call_learner(learner.conv2d_by_loops, case)
 
-    A learner who imported the function by name before the block (``from torch.nn.functional
-    import conv2d``) is not caught; check the module's names too where that matters.
+    With `learner`, names in the learner's module bound to the same functions (``from
+    torch.nn.functional import conv2d``) are switched off too. Everything is restored afterwards.
     """
 
     def refuse(*_args: Any, **_kwargs: Any) -> None:
         raise failure(message, current_case or Case("while your code ran"))
 
     saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
+    originals = [original for _, _, original in saved]
+    if learner is not None:
+        saved += [(learner, name, value) for name, value in vars(learner).items() if any(value is o for o in originals)]
     try:
         for owner, name, _ in saved:
             setattr(owner, name, refuse)
         yield
     finally:
-        for owner, name, original in saved:
+        for owner, name, original in reversed(saved):
             setattr(owner, name, original)
 
 

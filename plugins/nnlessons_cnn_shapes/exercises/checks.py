@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -12,9 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlessons.practice import compare
-from nnlessons.practice.compare import Case, call_learner, expect, expect_close, expect_equal
-from nnlessons.practice.exercise import CheckFailed
+from nnlessons.practice.compare import Case, call_learner, switched_off, expect, expect_close, expect_equal
 from nnlessons_cnn_shapes.formula import table_cases
 from nnlessons_cnn_shapes.lenet import build_lenet
 
@@ -23,30 +19,6 @@ FLOAT64_TOLERANCE = 1e-10
 FLOAT32_TOLERANCE = 1e-4  # the lesson's: loops add the products in another order than PyTorch
 
 
-@contextmanager
-def forbidden(learner: ModuleType, rule: str, targets: Iterable[tuple[Any, str]]) -> Iterator[None]:
-    """While the block runs, calling any ``owner.name`` in `targets` fails the check with `rule`.
-
-    Names in the learner's module bound to the same objects (``from torch.nn.functional import
-    conv2d``) are replaced too; everything is restored afterwards.
-    """
-    swaps = [(owner, name, getattr(owner, name)) for owner, name in targets]
-    originals = [original for _, _, original in swaps]
-    swaps += [(learner, name, value) for name, value in vars(learner).items()
-              if any(value is original for original in originals)]
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        case = compare.current_case
-        raise CheckFailed(rule, case=case.description if case else "",
-                          details={"inputs": case.describe()} if case else {})
-
-    for owner, name, _ in swaps:
-        setattr(owner, name, refuse)
-    try:
-        yield
-    finally:
-        for owner, name, original in reversed(swaps):
-            setattr(owner, name, original)
 
 
 # --- output-size --------------------------------------------------------------------------------
@@ -233,7 +205,7 @@ def check_conv2d_by_loops(learner: ModuleType) -> str:
         x, weight, bias, stride, padding = case.inputs.values()
         expected = F.conv2d(x, weight, bias, stride=stride, padding=padding)
         mistakes = _conv_mistakes(x, weight, bias, stride, padding)
-        with forbidden(learner, CONV_RULE, _convolution_functions()):
+        with switched_off(_convolution_functions(), CONV_RULE, learner):
             got = call_learner(learner.conv2d_by_loops, case)
         expect_close(got, expected, case, atol=FLOAT64_TOLERANCE if x.dtype == F64 else FLOAT32_TOLERANCE,
                      mistakes=mistakes)
@@ -305,7 +277,7 @@ def check_max_pool_by_loops(learner: ModuleType) -> str:
         x, kernel, stride, padding = case.inputs.values()
         expected = F.max_pool2d(x, kernel, kernel if stride is None else stride, padding)
         mistakes = _pool_mistakes(x, kernel, stride, padding)
-        with forbidden(learner, POOL_RULE, _pooling_functions()):
+        with switched_off(_pooling_functions(), POOL_RULE, learner):
             got = call_learner(learner.max_pool2d_by_loops, case)
         expect_close(got, expected, case, atol=1e-12, mistakes=mistakes)
     return f"{len(cases)} poolings matched F.max_pool2d (negative inputs with padding, stride None, overlapping windows)."
@@ -396,7 +368,7 @@ def parameter_count_cases() -> list[tuple[str, Case, int, dict[str, int]]]:
 def check_parameter_count(learner: ModuleType) -> str:
     cases = parameter_count_cases()
     for function, case, expected, mistakes in cases:
-        with forbidden(learner, LAYER_RULE, [(nn.Module, "__init__")]):
+        with switched_off([(nn.Module, "__init__")], LAYER_RULE, learner):
             got = call_learner(getattr(learner, function), case)
         what = f"{function}({', '.join(str(v) for v in case.inputs.values())})"
         expect(isinstance(got, int) and not isinstance(got, bool),

@@ -1,17 +1,15 @@
 """Checks of the dataset-dataloader exercises: PyTorch's DataLoader, BatchSampler and default_collate are the oracles."""
 
 from __future__ import annotations
-
-import contextlib
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset, default_collate
 
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal
+from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal, switched_off
 
 # ---- csv-dataset ----------------------------------------------------------------------------
 
@@ -195,31 +193,15 @@ def check_batches_per_epoch(learner: ModuleType) -> str:
 # ---- collate-batch --------------------------------------------------------------------------
 
 
-class DefaultCollateForbidden(Exception):
-    """Raised by default_collate while the learner's collate runs."""
+COLLATE_RULE = "default_collate is off in this exercise: build the batch with torch.stack and torch.tensor yourself."
 
 
-@contextlib.contextmanager
-def default_collate_forbidden(learner: ModuleType) -> Iterator[None]:
-    """Make default_collate raise, wherever the learner's file can reach it, for the duration."""
+def default_collate_functions() -> list[tuple[object, str]]:
+    """Everywhere the learner's file could reach default_collate."""
     import torch.utils.data as data
     import torch.utils.data._utils.collate as internals
 
-    def refuse(*args, **kwargs):
-        raise DefaultCollateForbidden("default_collate is off in this exercise: build the batch with torch.stack "
-                                      "and torch.tensor yourself.")
-
-    originals = [default_collate, internals.collate]
-    targets = [(data, "default_collate"), (internals, "default_collate"), (internals, "collate")]
-    targets += [(learner, name) for name, value in vars(learner).items() if any(value is o for o in originals)]
-    saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
-    for owner, name, _ in saved:
-        setattr(owner, name, refuse)
-    try:
-        yield
-    finally:
-        for owner, name, value in saved:
-            setattr(owner, name, value)
+    return [(data, "default_collate"), (internals, "default_collate"), (internals, "collate")]
 
 
 def collate_cases() -> list[Case]:
@@ -296,7 +278,7 @@ def check_in_loader(learner: ModuleType) -> None:
     theirs = list(loader())
     case = Case("one shuffled epoch of DataLoader(TensorDataset of 23 rows, batch_size=5, collate_fn=collate)",
                 loader=loader(learner.collate))
-    with default_collate_forbidden(learner):
+    with switched_off(default_collate_functions(), COLLATE_RULE, learner):
         ours = call_learner(list, case)  # list(loader): the loader calls your collate once per batch
     expect_equal(len(ours), len(theirs), case, what="the number of batches")
     for number, (got, want) in enumerate(zip(ours, theirs, strict=True), start=1):
@@ -308,7 +290,7 @@ def check_collate(learner: ModuleType) -> str:
     cases = collate_cases()
     for case in cases:
         expected = default_collate(case["items"])  # before yours runs: your code gets the same item tensors
-        with default_collate_forbidden(learner):
+        with switched_off(default_collate_functions(), COLLATE_RULE, learner):
             got = call_learner(learner.collate, case)
         check_batch(got, expected, case["items"], case)
     check_in_loader(learner)

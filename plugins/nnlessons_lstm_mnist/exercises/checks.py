@@ -5,8 +5,6 @@ No MNIST here: the inputs are seeded random tensors shaped like digits (mostly b
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from itertools import permutations
 from types import ModuleType
 from typing import Any
@@ -14,38 +12,12 @@ from typing import Any
 import torch
 from torch import nn
 
-from nnlessons.practice import compare
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal
-from nnlessons.practice.exercise import CheckFailed
+from nnlessons.practice.compare import Case, call_learner, switched_off, describe_value, expect, expect_close, expect_equal
 from nnlessons_lstm_mnist.model import CLASSES, ROW_WIDTH, RowLSTM, without_batch_first
 
 F64 = torch.float64
 
 
-@contextmanager
-def forbidden(learner: ModuleType, rule: str, targets: Iterable[tuple[Any, str]]) -> Iterator[None]:
-    """While the block runs, calling any ``owner.name`` in `targets` fails the check with `rule`.
-
-    Names in the learner's module bound to the same objects (``from torch import lstm_cell``)
-    are replaced too; everything is restored afterwards.
-    """
-    swaps = [(owner, name, getattr(owner, name)) for owner, name in targets]
-    originals = [original for _, _, original in swaps]
-    swaps += [(learner, name, value) for name, value in vars(learner).items()
-              if any(value is original for original in originals)]
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        case = compare.current_case
-        raise CheckFailed(rule, case=case.description if case else "",
-                          details={"inputs": case.describe()} if case else {})
-
-    for owner, name, _ in swaps:
-        setattr(owner, name, refuse)
-    try:
-        yield
-    finally:
-        for owner, name, original in reversed(swaps):
-            setattr(owner, name, original)
 
 
 def digit_rows(batch: int, generator: torch.Generator, dtype: torch.dtype = torch.float32) -> torch.Tensor:
@@ -145,7 +117,7 @@ def check_lstm_cell_step(learner: ModuleType) -> str:
         with torch.no_grad():
             h_expected, c_expected = _lstm_cell(case)(case["x"], (case["h"], case["c"]))
         mistakes = _cell_mistakes(case)
-        with forbidden(learner, CELL_RULE, _lstm_functions()):
+        with switched_off(_lstm_functions(), CELL_RULE, learner):
             got = call_learner(learner.lstm_cell_step, case)
         expect(isinstance(got, (tuple, list)) and len(got) == 2,
                f"your function returned {describe_value(got)}; return a tuple (h_new, c_new).", case)
@@ -212,7 +184,7 @@ def lstm_count_cases() -> list[tuple[str, Case, int, dict[str, int]]]:
 def check_lstm_parameter_count(learner: ModuleType) -> str:
     cases = lstm_count_cases()
     for function, case, expected, mistakes in cases:
-        with forbidden(learner, LAYER_RULE, [(nn.Module, "__init__")]):
+        with switched_off([(nn.Module, "__init__")], LAYER_RULE, learner):
             got = call_learner(getattr(learner, function), case)
         what = f"{function}({', '.join(str(v) for v in case.inputs.values())})"
         expect(isinstance(got, int) and not isinstance(got, bool),
