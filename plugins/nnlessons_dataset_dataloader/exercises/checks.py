@@ -1,6 +1,7 @@
 """Checks of the dataset-dataloader exercises: PyTorch's DataLoader, BatchSampler and default_collate are the oracles."""
 
 from __future__ import annotations
+
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
