@@ -103,7 +103,8 @@ def practice(ctx: click.Context, lesson_id: str | None, workspace: Path | None, 
         click.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"Exercises of {lesson_id}", title_justify="left")
-    for name in ("exercise", "title", "file", "status"):
+    table.add_column("exercise", no_wrap=True, style="bold")  # an id is typed as a whole: never broken
+    for name in ("title", "file", "status"):
         table.add_column(name, overflow="fold")
     for row, (_e, path, new) in zip(rows, written):
         table.add_row(Text(row["exercise"]), Text(row["title"]), Text(display(path)),
