@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import numbers
+import os
 import shutil
 import string
 import tempfile
@@ -26,6 +27,12 @@ from nnlessons.layer_table import layer_rows
 if TYPE_CHECKING:
     import torch
     from matplotlib.figure import Figure
+
+
+#: set (to anything) to print a marker line before each step's heading, for tools that split the output
+#: by step (the docs site): ``<<nnlessons-step N>>`` on a line of its own, N counting from 1
+STEP_MARKERS_ENVVAR = "NNLESSONS_STEP_MARKERS"
+STEP_MARKER_PREFIX = "<<nnlessons-step "
 
 
 def format_number(value: Any) -> str:
@@ -200,6 +207,10 @@ class RunContext:
         the metrics, which the same seed on the same device must reproduce exactly.
     :ivar clock: the clock a lesson reads for timings and time budgets
         (``time.perf_counter``); tests replace it with a fake one.
+    :ivar steps: the run's steps, one per `heading`, in order: ``{"title": ..., "artifacts":
+        [files saved during the step]}``; run.json records them, and the docs site shows each
+        step's output under its own heading with its plots right after it.
+    :ivar captions: a caption for each figure that has one (from `save_figure`).
     """
 
     lesson_id: str
@@ -213,6 +224,8 @@ class RunContext:
     artifacts: list[Path] = field(default_factory=list)
     timings: dict[str, Any] = field(default_factory=dict)
     clock: Callable[[], float] = time.perf_counter
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    captions: dict[Path, str] = field(default_factory=dict)
     _scratch: list[Path] = field(default_factory=list, repr=False)
 
     # ---- text -----------------------------------------------------------------------------
@@ -221,6 +234,9 @@ class RunContext:
 
         A title too long for the terminal goes whole under a plain rule: a rule would cut it with "…".
         """
+        self.steps.append({"title": text, "artifacts": []})
+        if os.environ.get(STEP_MARKERS_ENVVAR):
+            self.console.print(Text(f"{STEP_MARKER_PREFIX}{len(self.steps)}>>"), soft_wrap=True)
         print_rule(self.console, Text(text, style="bold"))
 
     def say(self, template: str, *args: Any, **kwargs: Any) -> None:
@@ -290,19 +306,26 @@ class RunContext:
         path = Path(path)
         if path not in self.artifacts:
             self.artifacts.append(path)
+            if self.steps:
+                self.steps[-1]["artifacts"].append(path)
         return path
 
-    def save_figure(self, fig: Figure, name: str, dpi: int = 110) -> Path:
+    def save_figure(self, fig: Figure, name: str, dpi: int = 110, caption: str | None = None) -> Path:
         """Save a matplotlib Figure as PNG in the output folder and record it.
 
         Build figures with ``matplotlib.figure.Figure()`` (no pyplot, no GUI backend).
         The file is written under a temporary name and renamed, so an interrupted run
         never leaves half a PNG.
+
+        :param caption: one or two sentences saying what the figure shows and what to look
+            at; run.json records it and the docs site prints it under the figure.
         """
         if not name.endswith(".png"):
             name += ".png"
         with self.writing(name) as tmp:
             fig.savefig(tmp, dpi=dpi, bbox_inches="tight", format="png")
+        if caption:
+            self.captions[self.path(name)] = caption
         return self.path(name)
 
     @contextlib.contextmanager

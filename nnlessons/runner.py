@@ -216,6 +216,9 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
     def finish(status: str, error: str | None = None) -> Path:
         record.update(status=status, duration_seconds=round(clock() - start, 3), timings=dict(ctx.timings))
         record["artifacts"] = [relative_artifact(p, out_dir) for p in ctx.artifacts]
+        record["steps"] = [{"title": step["title"], "artifacts": [relative_artifact(p, out_dir) for p in step["artifacts"]]}
+                           for step in ctx.steps]
+        record["captions"] = {relative_artifact(p, out_dir): text for p, text in ctx.captions.items()}
         if error is not None:
             record["error"] = error
         return _write_record(out_dir, record)
