@@ -13,9 +13,8 @@ with no edit to the docs. While the site builds:
   saved, and its ``run.json``;
 - ``on_page_markdown`` fills the placeholders of hand-written pages:
   ``<!-- nnlessons: lesson-table -->`` (all lessons, with links),
-  ``<!-- nnlessons: terminal ARGS -->`` (the output of ``nnlessons ARGS``),
-  ``<!-- nnlessons: cli-reference -->`` (every command's ``--help``) and
-  ``<!-- nnlessons: scaffold PATH -->`` (a file that ``nnlessons new`` writes).
+  ``<!-- nnlessons: terminal ARGS -->`` (the output of ``nnlessons ARGS``) and
+  ``<!-- nnlessons: cli-reference -->`` (every command's ``--help``).
 
 ``NNLESSONS_DOCS_OUTPUTS`` chooses which lessons run while building: ``all``
 (default), ``none``, or ids separated by commas (handy with ``mkdocs serve``
@@ -48,16 +47,13 @@ from rich.text import Text
 
 from nnlessons.cli import cli
 from nnlessons.registry import Lesson, LessonRegistry
-from nnlessons.scaffold import Names
-from nnlessons.scaffold import render as render_scaffold
 
 log = logging.getLogger("mkdocs.hooks.lesson_pages")
 
 TERMINAL_COLUMNS = 88  # lesson runs: fits the page's text column
 HELP_COLUMNS = 80  # --help text in the CLI reference
 WIDE_COLUMNS = 120  # the tour's `nnlessons list` table reads better wide (the block scrolls sideways)
-PLACEHOLDER = re.compile(r"<!-- nnlessons: (lesson-table|cli-reference|scaffold (\S+)|terminal (.*?)) -->")
-SCAFFOLD_ID = "my-lesson"  # the example package the lesson-writing guide shows
+PLACEHOLDER = re.compile(r"<!-- nnlessons: (lesson-table|cli-reference|terminal (.*?)) -->")
 
 
 @dataclass
@@ -278,17 +274,6 @@ def cli_reference() -> str:
     return "\n".join(parts)
 
 
-def scaffold_file(path: str, page_uri: str) -> str:
-    """One file of what ``nnlessons new my-lesson`` writes, so the guide shows the real scaffold."""
-    rendered = render_scaffold(Names.of(SCAFFOLD_ID))
-    if path not in rendered:
-        log.warning("%s: `nnlessons new` writes no %s (it writes %s)", page_uri, path, ", ".join(rendered))
-        return ""
-    language = {".py": "python", ".toml": "toml", ".md": "markdown"}.get(Path(path).suffix, "text")
-    fence = "````" if "```" in rendered[path] else "```"
-    return f'{fence}{language} title="{path}"\n{rendered[path].rstrip()}\n{fence}\n'
-
-
 # ---- mkdocs events --------------------------------------------------------------------------
 
 
@@ -329,9 +314,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return lesson_table()
         if match.group(1) == "cli-reference":
             return cli_reference()
-        if match.group(2):
-            return scaffold_file(match.group(2), page.file.src_uri)
-        args = match.group(3).split()
+        args = match.group(2).split()
         result = run_nnlessons(args, STATE.workdir.name, WIDE_COLUMNS)
         if result.returncode != 0:
             log.warning("`nnlessons %s` failed while building %s: %s", " ".join(args), page.file.src_uri, result.stderr)
