@@ -83,18 +83,39 @@ def lesson_summary(lesson: Lesson) -> dict[str, Any]:
         "concepts": list(info.concepts),
         "cpu_seconds": info.cpu_seconds,
         "needs_download": info.needs_download,
-        "options": [
-            {"name": o.name, "flag": o.flag, "type": o.type.__name__, "default": _plain(o.default), "help": o.help}
-            for o in info.options
-        ],
+        "options": [option_spec(o) for o in info.options],
         "broken": False,
         "error": None,
         "source": lesson.source,
     }
 
 
+def option_spec(option: Option) -> dict[str, Any]:
+    """Everything an Option declares, for tools and editors (``list --json``); unset fields are null."""
+    return {
+        "name": option.name,
+        "flag": option.flag,
+        "type": option.type.__name__,
+        "default": _plain(option.default),
+        "help": option.help,
+        "min": _plain(option.min),
+        "max": _plain(option.max),
+        "min_open": option.min_open,
+        "max_open": option.max_open,
+        "allow_nonfinite": option.allow_nonfinite,
+        "choices": list(option.choices) if option.choices else None,
+        "quick": _plain(option.quick),
+        "envvar": option.envvar,
+    }
+
+
 def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Path) else value
+    """A value JSON can hold: paths as text, and inf or nan as "inf", "-inf" or "nan" (JSON has no such numbers)."""
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value
 
 
 def _rough_time(seconds: float) -> str:
@@ -131,7 +152,9 @@ def lesson_block(info: LessonInfo) -> Group:
 
 
 @cli.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print the lessons as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the lessons as JSON, each option with its type, default, bounds (min, max, min_open, "
+                   "max_open), choices, --quick value and environment variable.")
 @click.pass_context
 def list_lessons(ctx: click.Context, as_json: bool) -> None:
     """Show every installed lesson."""

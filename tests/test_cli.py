@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from demo_plugins import BadInputLesson, CountingLesson, ExplainingLesson, FailingLesson, NoRunHook
-from nnlessons import __version__, hookimpl
+from nnlessons import Option, __version__, hookimpl
 from nnlessons.cli import cli
 from nnlessons.registry import LessonRegistry
 
@@ -62,7 +62,27 @@ def test_list_json(invoke):
     assert counting["concepts"] == ["seeds"]
     assert counting["cpu_seconds"] == 1 and counting["needs_download"] is False
     assert [o["flag"] for o in counting["options"]] == ["--steps", "--scale", "--mode", "--plot", "--label", "--csv"]
+    options = {o["name"]: o for o in counting["options"]}
+    assert options["steps"] == {
+        "name": "steps", "flag": "--steps", "type": "int", "default": 5, "help": "How many numbers.",
+        "min": 1, "max": 100, "min_open": False, "max_open": False, "allow_nonfinite": False,
+        "choices": None, "quick": 2, "envvar": None,
+    }
+    assert options["mode"]["choices"] == ["sum", "mean"] and options["mode"]["min"] is None
+    assert options["label"]["envvar"] == "COUNTING_LABEL" and options["label"]["default"] == "x.csv"
+    assert options["csv"]["default"] is None and options["csv"]["quick"] is None
     assert lessons["no-run"]["broken"] is True
+
+
+def test_list_json_option_spec_has_open_bounds_and_stays_valid_json():
+    from nnlessons.cli import option_spec
+
+    spec = option_spec(Option("p", float, float("inf"), "A probability.", min=0.0, max=1.0, max_open=True,
+                              quick=0.5, envvar="P", allow_nonfinite=True))
+    assert (spec["min"], spec["max"], spec["min_open"], spec["max_open"]) == (0.0, 1.0, False, True)
+    assert spec["quick"] == 0.5 and spec["envvar"] == "P" and spec["allow_nonfinite"] is True
+    assert spec["default"] == "inf"  # JSON has no infinity: json.loads would refuse Infinity elsewhere
+    json.dumps(spec, allow_nan=False)
 
 
 def test_explain_renders_docstring_and_options(invoke):
