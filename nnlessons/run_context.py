@@ -172,6 +172,13 @@ class Params(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"Params({self._values!r})"
 
+    def _use(self, name: str, value: Any) -> None:
+        """Replace one value in place (for `RunContext.adjust_param`): holders of this object see it too."""
+        if name not in self._values:
+            raise KeyError(f"lesson has no option {name!r}")
+        self._values[name] = value
+
+
 
 class ProgressTask:
     """One progress bar; `advance` it once per step, optionally with the current loss."""
@@ -211,6 +218,9 @@ class RunContext:
         [files saved during the step]}``; run.json records them, and the docs site shows each
         step's output under its own heading with its plots right after it.
     :ivar captions: a caption for each figure that has one (from `save_figure`).
+    :ivar params_adjusted: options whose value the run changed with
+        [`adjust_param`][nnlessons.run_context.RunContext.adjust_param]:
+        ``{name: {"asked": ..., "used": ..., "reason": ...}}``; run.json records them.
     """
 
     lesson_id: str
@@ -226,6 +236,7 @@ class RunContext:
     clock: Callable[[], float] = time.perf_counter
     steps: list[dict[str, Any]] = field(default_factory=list)
     captions: dict[Path, str] = field(default_factory=dict)
+    params_adjusted: dict[str, dict[str, Any]] = field(default_factory=dict)
     _scratch: list[Path] = field(default_factory=list, repr=False)
 
     # ---- text -----------------------------------------------------------------------------
@@ -246,6 +257,26 @@ class RunContext:
         [`markup`][nnlessons.run_context.markup].
         """
         self.console.print(markup(template, *args, **kwargs))
+
+    def adjust_param(self, name: str, value: Any, reason: str) -> None:
+        """Use `value` for option `name` instead of what was asked, and say so in one line.
+
+        For a value the run can only check once it has started: ``--train-images 60000`` when
+        the data holds 8,000 images. ``ctx.params`` then holds the used value, run.json's
+        ``params`` and its re-run command carry it, ``params_adjusted`` keeps what was asked,
+        and the run prints one line now and the changed setting again at its end.
+        Setting the value that was asked changes nothing and prints nothing.
+
+        :param reason: why, in a few words: "the training data holds 8,000 images".
+        """
+        asked = self.params[name]
+        if value == asked:
+            return
+        self.params._use(name, value)
+        self.params_adjusted[name] = {"asked": asked, "used": value, "reason": reason}
+        flag = "--" + name.replace("_", "-")
+        self.console.print(Text(f"{flag}: {format_number(asked)} asked, {format_number(value)} used: {reason}.",
+                                style="yellow"))
 
     def table(
         self,

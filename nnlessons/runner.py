@@ -197,6 +197,7 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
         "quick": request.quick,
         "threads": torch.get_num_threads(),
         "params": params,
+        "params_adjusted": {},  # options the run changed once started (asked, used, reason)
         "metrics": {},
         "timings": {},
         "artifacts": [],
@@ -215,6 +216,10 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
 
     def finish(status: str, error: str | None = None) -> Path:
         record.update(status=status, duration_seconds=round(clock() - start, 3), timings=dict(ctx.timings))
+        if ctx.params_adjusted:  # a value the run could only check once started: record what it used
+            used = dict(ctx.params)
+            record.update(params=used, params_adjusted=dict(ctx.params_adjusted),
+                          command=reproduce_command(request, info, used, str(device)) + (" --quick" if request.quick else ""))
         record["artifacts"] = [relative_artifact(p, out_dir) for p in ctx.artifacts]
         record["steps"] = [{"title": step["title"], "artifacts": [relative_artifact(p, out_dir) for p in step["artifacts"]]}
                            for step in ctx.steps]
@@ -248,11 +253,20 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
     notice = record_lesson_run(info.id)  # for `nnlessons progress`
     if notice:
         console.print(Text(notice, style="yellow"))
+    print_adjusted_settings(ctx)
     console.rule(Text("Saved", style="bold"))
     for artifact in ctx.artifacts:
         console.print(Text(f"  {display_path(artifact)}"))
     console.print(Text(f"Finished in {record['duration_seconds']:.1f} s. Re-run with: {record['command']}"))
     return record
+
+
+def print_adjusted_settings(ctx: RunContext) -> None:
+    """The settings the run changed (`RunContext.adjust_param`), as used: the table at the start shows what was asked."""
+    if ctx.params_adjusted:
+        ctx.table("Run settings changed during the run", ["setting", "asked", "used", "why"],
+                  [("--" + name.replace("_", "-"), change["asked"], change["used"], change["reason"])
+                   for name, change in ctx.params_adjusted.items()])
 
 
 def relative_artifact(path: Path, out_dir: Path) -> str:

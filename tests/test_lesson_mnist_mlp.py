@@ -21,8 +21,7 @@ from torch import nn
 from nnlessons.cli import cli
 from nnlessons.drawn_digit import draw_digits
 from nnlessons.run_context import Params, ProgressTask, RunContext
-from nnlessons_mnist_mlp import folder
-from nnlessons_mnist_mlp import lesson as lesson_module
+from nnlessons_mnist_mlp import folder, route_timing
 from nnlessons_mnist_mlp.lesson import digits_to_show, lesson_claims
 from nnlessons_mnist_mlp.model import (
     MnistMLP,
@@ -42,7 +41,7 @@ from nnlessons_mnist_mlp.without_data import (
 )
 
 CPU = torch.device("cpu")
-TIMINGS = {"imagefolder_us_per_image", "tensor_index_us_per_image"}
+TIMINGS = {"imagefolder_us_per_image", "tensor_index_us_per_image", "imagefolder_over_tensor_ratio"}
 
 
 @pytest.fixture(scope="module")
@@ -269,11 +268,73 @@ def test_digits_to_show_are_the_first_then_the_least_confident() -> None:
     assert notes[5] == "test #11 (unsure)"
 
 
-def test_best_seconds_is_the_fastest_repeat_by_the_given_clock() -> None:
+def test_best_seconds_is_the_fastest_repeat_after_an_untimed_warm_up() -> None:
     readings = iter([0.0, 3.0, 10.0, 11.0, 20.0, 22.0])  # start and end of three runs: 3, 1 and 2 seconds
     calls = []
-    assert lesson_module.best_seconds(lambda: calls.append(1), lambda: next(readings)) == 1.0
-    assert len(calls) == 3
+    assert route_timing.best_seconds(lambda: calls.append(1), lambda: next(readings), repeats=3) == 1.0
+    assert len(calls) == 4  # the warm-up, then three timed runs
+
+
+def test_both_routes_are_timed_on_one_thread_over_many_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fake clock that advances 1 s per reading: each timed run lasts 1 s, so the per-image times are pure arithmetic."""
+    threads_seen, passes_seen = [], []
+    monkeypatch.setattr(route_timing, "read_folder_batches", lambda digits, device: threads_seen.append(torch.get_num_threads()))
+
+    def index_batches(images: torch.Tensor, sources: torch.Tensor, passes: int) -> None:
+        threads_seen.append(torch.get_num_threads())
+        passes_seen.append(passes)
+
+    monkeypatch.setattr(route_timing, "index_batches", index_batches)
+    digits = folder.DigitFolder(dataset=None, source_indices=torch.arange(80))
+    clock = iter(range(1000)).__next__
+    threads_before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        timing = route_timing.time_both_routes(digits, torch.zeros(100, 28, 28), clock)
+        assert torch.get_num_threads() == 2  # restored afterwards
+    finally:
+        torch.set_num_threads(threads_before)
+    assert threads_seen == [1] * 2 * (1 + route_timing.REPEATS)  # warm-up + timed runs of each route, all on one thread
+    assert set(passes_seen) == {route_timing.TENSOR_PASSES}
+    assert timing["imagefolder_us_per_image"] == pytest.approx(1e6 / 80)
+    assert timing["tensor_index_us_per_image"] == pytest.approx(1e6 / (80 * route_timing.TENSOR_PASSES))
+    assert timing["imagefolder_over_tensor_ratio"] == pytest.approx(route_timing.TENSOR_PASSES)
+
+
+def test_index_batches_slices_every_image_in_batches_of_64() -> None:
+    seen = []
+
+    class Recording(torch.Tensor):
+        def __getitem__(self, index):  # noqa: ANN001, ANN204
+            seen.append(len(index))
+            return super().__getitem__(index)
+
+    images = torch.zeros(200, 28, 28).as_subclass(Recording)
+    route_timing.index_batches(images, torch.arange(150), passes=2)
+    assert seen == [64, 64, 22] * 2
+
+
+@pytest.mark.parametrize(("folder_us", "tensor_us", "says"), [
+    (150.0, 0.5, "ImageFolder took 300 times as long"),
+    (150.0, 100.0, "within a factor of 2"),
+    (100.0, 150.0, "within a factor of 2"),
+    (158.9, 159.9, "within a factor of 2"),  # the busy machine of issue 12: no ordering claimed
+    (10.0, 40.0, "indexing the tensor was 4.0 times slower"),
+])
+def test_the_timing_sentence_only_claims_what_the_numbers_show(folder_us: float, tensor_us: float, says: str) -> None:
+    assert says in route_timing.timing_verdict(folder_us, tensor_us)
+
+
+def test_the_page_states_the_timing_method_and_the_size_of_mnist_as_computed() -> None:
+    import nnlessons_mnist_mlp
+
+    page = " ".join(nnlessons_mnist_mlp.__doc__.split())
+    assert f"best of {route_timing.REPEATS} timed runs" in page
+    assert f"over {route_timing.TENSOR_PASSES} passes per run" in page
+    train_mb, test_mb = 60_000 * 28 * 28 / 1e6, 10_000 * 28 * 28 / 1e6  # one byte per pixel
+    assert f"take {train_mb + test_mb:.0f} MB as bytes ({train_mb:.0f} MB for the 60,000 training images, " \
+           f"{test_mb:.1f} MB for the 10,000 test images" in page
+    assert "47 MB as bytes, so it fits" not in page  # the training images alone are not MNIST
 
 
 # ---- whole runs -------------------------------------------------------------------------------
@@ -282,9 +343,11 @@ def test_best_seconds_is_the_fastest_repeat_by_the_given_clock() -> None:
 def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     record = run_lesson("mnist-mlp", *data_args(data_root), "--epochs", "8")
     m = record["metrics"]
-    assert record["params"]["train_images"] == 1000 and record["params"]["epochs"] == 8
+    assert record["params"]["epochs"] == 8
     assert record["threads"] == torch.get_num_threads()  # the lesson keeps PyTorch's thread count
     assert (m["train_images"], m["test_images"]) == (200, 60)  # fewer on disk than asked: all of them
+    assert (record["params"]["train_images"], record["params"]["test_images"]) == (200, 60)  # ... and recorded so
+    assert m["images_megabytes"] == pytest.approx((200 + 60) * 784 / 1e6)
     assert m["imagefolder_files"] == 70
     assert m["imagefolder_batch_shape"] == {"batch": 64, "channels": 1, "height": 28, "width": 28}
     assert m["imagefolder_channels_without_grayscale"] == 3
@@ -306,7 +369,7 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     broken = dict(m, softmax_argmax_mismatches=1, imagefolder_pixel_max_abs_diff=1 / 255)
     assert [claim for claim, *_, holds in lesson_claims(broken) if not holds] == [
         "ImageFolder pixels == MNIST bytes / 255", "argmax(softmax) == argmax(logits) (mismatches)"]
-    out = record["out_dir"]
+    out = record.out_dir
     for name in ("flattened_digit.png", "hidden_unit_templates.png", "loss.png", "probabilities.png", "folder_batch.png"):
         assert name in record["artifacts"] and (out / name).stat().st_size > 10_000
     assert not (out / "digits").exists() and not list(out.rglob("*/*.png"))  # the tree was the run's scratch
@@ -327,7 +390,7 @@ def test_the_digit_tree_lives_in_a_scratch_folder_removed_after_the_run(
     record = run_lesson("mnist-mlp", *data_args(data_root))
     root, count, size, mode = trees[0]
     assert (count, size, mode) == (70, (28, 28), "L")
-    assert record["out_dir"].resolve() not in root.resolve().parents
+    assert record.out_dir.resolve() not in root.resolve().parents
     assert not root.exists() and not root.parent.exists()  # removed when the run ended
     assert not any(path.startswith("digits") for path in record["artifacts"])
 
@@ -336,6 +399,30 @@ def test_same_seed_same_numbers_even_in_the_same_folder(run_lesson, data_root: P
     first = run_lesson("mnist-mlp", *data_args(data_root))
     second = run_lesson("mnist-mlp", *data_args(data_root), "--overwrite")  # same --out, replacing the first run
     assert first["metrics"] == second["metrics"]  # exactly: the times are in "timings"
+
+
+def test_asking_for_more_images_than_the_data_holds_records_and_prints_the_number_used(tmp_path: Path, data_root: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", "mnist-mlp", "--device", "cpu", "--quick", "--json", *data_args(data_root),
+                                      "--train-images", "60000", "--test-images", "50", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["params"]["train_images"] == 200 and record["params"]["test_images"] == 50  # 50 of 60: as asked
+    assert record["params_adjusted"] == {
+        "train_images": {"asked": 60_000, "used": 200, "reason": "the training data holds 200 images"}}
+    assert "--train-images 200" in record["command"] and "60000" not in record["command"]
+    assert record["metrics"]["train_images"] == 200
+    stderr = " ".join(result.stderr.split())  # the tables go to stderr under --json
+    assert "--train-images: 60,000 asked, 200 used: the training data holds 200 images." in stderr
+    assert stderr.count("60,000 asked") == 1  # one line during the run ...
+    assert "Run settings changed during the run" in stderr  # ... and the setting as used at the end
+    assert "Re-run with: nnlessons run mnist-mlp" in stderr and "--train-images 200" in stderr
+
+
+def test_asking_for_what_the_data_holds_changes_nothing(run_lesson, data_root: Path) -> None:
+    record = run_lesson("mnist-mlp", *data_args(data_root), "--train-images", "100", "--test-images", "60")
+    assert record["params_adjusted"] == {} and record["params"]["train_images"] == 100
+    assert record["metrics"]["train_images"] == 100
 
 
 # ---- bad input: exit code 2 with a clear message ----------------------------------------------

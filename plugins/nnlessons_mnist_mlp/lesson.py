@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import copy
-import time
-from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -12,7 +10,7 @@ import torch.nn.functional as F
 
 from nnlessons.mnist import MnistSplit, load_mnist
 from nnlessons.run_context import RunContext
-from nnlessons_mnist_mlp import folder, plots
+from nnlessons_mnist_mlp import folder, plots, route_timing
 from nnlessons_mnist_mlp.model import N_CLASSES, MnistMLP, SoftmaxThenCrossEntropyNet, softmax_pitfall_loss_floor
 from nnlessons_mnist_mlp.training import History, TensorData, train
 from nnlessons_mnist_mlp.without_data import steps_before_data
@@ -32,22 +30,33 @@ def load_splits(ctx: RunContext) -> tuple[MnistSplit, MnistSplit]:
     params = ctx.params
     train_split = load_mnist(params.data_dir, train=True, download=params.download)
     test_split = load_mnist(params.data_dir, train=False, download=params.download)
+    # Asking for more images than the data holds uses all of them; the run records the number it used.
+    ctx.adjust_param("train_images", min(params.train_images, len(train_split)),
+                     f"the training data holds {len(train_split):,} images")
+    ctx.adjust_param("test_images", min(params.test_images, len(test_split)),
+                     f"the test data holds {len(test_split):,} images")
     train_split = train_split.subset(params.train_images, ctx.generator(SEED_OFFSETS["train_subset"]))
     test_split = test_split.subset(params.test_images, ctx.generator(SEED_OFFSETS["test_subset"]))
     return train_split, test_split
 
 
 def show_data(ctx: RunContext, train_split: MnistSplit, test_split: MnistSplit) -> dict[str, Any]:
-    ctx.heading("4. MNIST from the cache")
     rows = []
     for name, split in (("train", train_split), ("test", test_split)):
         counts = torch.bincount(split.labels, minlength=N_CLASSES)
         rows.append((name, len(split), str(list(split.images.shape)), str(split.images.dtype),
-                     f"{int(split.images.min())}..{int(split.images.max())}", f"{int(counts.min())}..{int(counts.max())}"))
+                     f"{int(split.images.min())}..{int(split.images.max())}", f"{int(counts.min())}..{int(counts.max())}",
+                     images_megabytes(split)))
     ctx.table("The two splits, as loaded (CPU, before moving to the device)",
-              ["split", "images", "images shape", "dtype", "pixel values", "images per digit"], rows,
-              caption=f"data folder: {ctx.params.data_dir}")
-    return {"train_images": len(train_split), "test_images": len(test_split)}
+              ["split", "images", "images shape", "dtype", "pixel values", "images per digit", "MB of pixels"], rows,
+              caption=f"data folder: {ctx.params.data_dir}; MB = 10^6 bytes, one byte per pixel")
+    return {"train_images": len(train_split), "test_images": len(test_split),
+            "images_megabytes": images_megabytes(train_split) + images_megabytes(test_split)}
+
+
+def images_megabytes(split: MnistSplit) -> float:
+    """How much memory the split's pixels take as uint8 bytes, in MB (10^6 bytes): 784 per image."""
+    return split.images.numel() * split.images.element_size() / 1e6
 
 
 # ---- 5. the image-folder pipeline -----------------------------------------------------------
@@ -64,7 +73,7 @@ def image_folder_step(ctx: RunContext, train_split: MnistSplit, train_data: Tens
     first_images, first_labels = (t.to(ctx.device) for t in next(iter(loader)))  # (64, 1, 28, 28), (64,)
     rgb_shape = list(folder.read_digit_tree(root, grayscale=False).dataset[0][0].shape)  # [3, 28, 28]
     check = compare_with_originals(ctx, digits, train_split)
-    timing = time_both_routes(digits, train_data, ctx.clock)
+    timing = route_timing.time_both_routes(digits, train_data.images, ctx.clock)
     ctx.timings.update(timing)  # differs from run to run: kept out of the metrics, which the seed reproduces
     ctx.table("What ImageFolder gives back", ["what", "value"], [
         ("PNG files written", len(written)),
@@ -76,10 +85,14 @@ def image_folder_step(ctx: RunContext, train_split: MnistSplit, train_data: Tens
         ("max |read-back pixel - original / 255|", check["imagefolder_pixel_max_abs_diff"]),
         ("labels differing from the MNIST labels", check["imagefolder_label_mismatches"]),
     ])
-    ctx.table("Time to get the same images", ["route", "images", "microseconds per image"], [
-        ("ImageFolder + DataLoader (open, decode, convert each PNG)", len(written), timing["imagefolder_us_per_image"]),
-        ("index the training tensor already on the device", len(written), timing["tensor_index_us_per_image"]),
-    ], caption="Training below indexes on-device tensors; the dataset-dataloader lesson measures this properly.")
+    folder_us, tensor_us = timing["imagefolder_us_per_image"], timing["tensor_index_us_per_image"]
+    ctx.table("Time to get the same images, in batches of 64", ["route", "images per timed run", "microseconds per image"], [
+        ("ImageFolder + DataLoader (open, decode, convert each PNG)", len(written), folder_us),
+        ("index the training tensor already on the device", route_timing.TENSOR_PASSES * len(written), tensor_us),
+    ], caption=f"one CPU thread, best of {route_timing.REPEATS} timed runs after a warm-up; measured times vary "
+               "from run to run. Training below indexes on-device tensors; the dataset-dataloader lesson compares "
+               "more ways to load data.")
+    ctx.console.print(route_timing.timing_verdict(folder_us, tensor_us))
     ctx.save_figure(plots.batch_grid_figure(first_images[:, 0].cpu().numpy(), first_labels.cpu().numpy()), "folder_batch.png")
     batch_shape = dict(zip(("batch", "channels", "height", "width"), first_images.shape))
     return {**check, "imagefolder_files": len(written), "imagefolder_batch_shape": batch_shape,
@@ -96,29 +109,6 @@ def compare_with_originals(ctx: RunContext, digits: folder.DigitFolder, train_sp
     return {
         "imagefolder_pixel_max_abs_diff": (read_images[:, 0] - originals).abs().max().item(),
         "imagefolder_label_mismatches": int((read_labels != original_labels).sum()),
-    }
-
-
-def best_seconds(action: Callable[[], object], clock: Callable[[], float], repeats: int = 3) -> float:
-    """The fastest of a few runs of `action` by `clock`: the least disturbed by other programs on the machine."""
-    times = []
-    for _ in range(repeats):
-        start = clock()
-        action()
-        times.append(clock() - start)
-    return min(times)
-
-
-def time_both_routes(digits: folder.DigitFolder, train_data: TensorData,
-                     clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
-    """Microseconds per image: the PNG files through ImageFolder vs indexing the on-device training tensor."""
-    device = train_data.images.device
-    sources = digits.source_indices.to(device)  # (F,)
-    folder_seconds = best_seconds(lambda: folder.read_all(digits, device), clock)
-    tensor_seconds = best_seconds(lambda: train_data.images[sources].sum().item(), clock)  # .item() waits for the device
-    return {
-        "imagefolder_us_per_image": 1e6 * folder_seconds / len(sources),
-        "tensor_index_us_per_image": 1e6 * tensor_seconds / len(sources),
     }
 
 
@@ -280,6 +270,7 @@ def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
 def run(ctx: RunContext) -> dict[str, Any]:
     model = MnistMLP(ctx.params.hidden).to(ctx.device)
     metrics = steps_before_data(ctx, model)
+    ctx.heading("4. MNIST from the cache")
     train_split, test_split = load_splits(ctx)
     metrics |= show_data(ctx, train_split, test_split)
     train_data = TensorData(*train_split.to_device(ctx.device, normalize=ctx.params.normalize))  # moved once
