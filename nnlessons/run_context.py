@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import numbers
 import os
+import re
 import shutil
 import string
 import tempfile
@@ -68,14 +69,24 @@ def markup(template: str, *args: Any, **kwargs: Any) -> Text:
     return Text.from_markup(_EscapingFormatter().format(template, *args, **kwargs))
 
 
-def _cell(value: Any) -> RenderableType:
+def _formatted(value: Any, number_format: str | None) -> str:
+    """A number as a table shows it: with the column's format spec, else `format_number`."""
+    if number_format is None:
+        return format_number(value)
+    try:
+        return format(value, number_format)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"ctx.table: format {number_format!r} does not apply to {value!r} ({exc})") from None
+
+
+def _cell(value: Any, number_format: str | None = None) -> RenderableType:
     """A table cell: numbers formatted, strings as plain text (never markup), renderables as they are."""
     if value is None:
-        return ""
+        return Text("")
     if isinstance(value, str):
         return Text(value)
     if _is_number(value):
-        return Text(format_number(value))
+        return Text(_formatted(value, number_format))
     if hasattr(value, "__rich_console__") or hasattr(value, "__rich__"):
         return value
     return Text(str(value))
@@ -84,10 +95,34 @@ def _cell(value: Any) -> RenderableType:
 #: A text column may not get narrower than this; a table that would need it is printed one block per row.
 MIN_TEXT_COLUMN = 8
 
+#: text that reads as one number: 1,234  -0.5  1e-05  +3  12.5%  nan  -inf (a table right-aligns it, never wraps it)
+NUMBER_TEXT = re.compile(r"[+\-−]?(?:(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][+\-]?\d+)?%?|inf|nan)", re.IGNORECASE)
 
-def _widest_number(values: Sequence[Any]) -> int:
-    """The widest formatted number among a column's values (0 when it holds none)."""
-    return max((len(format_number(v)) for v in values if _is_number(v)), default=0)
+
+def _looks_like_number(cell: RenderableType) -> bool:
+    """Whether a cell (a Text, after formatting) reads as one number, whatever type the lesson passed."""
+    return isinstance(cell, Text) and NUMBER_TEXT.fullmatch(cell.plain.strip()) is not None
+
+
+@dataclass(frozen=True)
+class _ColumnLayout:
+    """How one column of `ctx.table` is laid out.
+
+    :ivar right: every non-empty cell reads as a number, so the column is right-aligned.
+    :ivar whole: the width of its widest cell that must stay on one line (any number, and every
+        cell of a no-wrap column); 0 when it has none.
+    """
+
+    right: bool
+    whole: int
+
+
+def _layout(cells: Sequence[RenderableType], nowrap: bool) -> _ColumnLayout:
+    filled = [c for c in cells if not (isinstance(c, Text) and not c.plain.strip())]
+    numbers = [c for c in filled if _looks_like_number(c)]
+    unbreakable = [c for c in filled if isinstance(c, Text)] if nowrap else numbers
+    widest = max((max(len(line) for line in c.plain.splitlines() or [""]) for c in unbreakable), default=0)
+    return _ColumnLayout(right=bool(numbers) and len(numbers) == len(filled), whole=widest)
 
 
 def _number_column_width(name: str, widest: int) -> int:
@@ -106,36 +141,38 @@ def _columns_fit(columns: Sequence[str], widths: Sequence[int], console_width: i
     return content + 3 * len(columns) + 1 <= console_width
 
 
-def _columns_table(title: str, columns: Sequence[str], body: list[list[Any]], footer: Sequence[Any] | None,
-                   caption: str | None, widths: Sequence[int], fixed: bool) -> Table:
-    """The table as columns: number columns at least as wide as their widest number (exactly, when `fixed`)."""
+def _columns_table(title: str, columns: Sequence[str], body: list[list[RenderableType]],
+                   footer: list[RenderableType] | None, caption: str | None, layouts: Sequence[_ColumnLayout],
+                   fixed: bool) -> Table:
+    """The table as columns: a column with unbreakable cells at least as wide as the widest (exactly, when `fixed`)."""
     table = Table(title=_cell(title), caption=_cell(caption), show_footer=footer is not None, title_justify="left")
-    for index, name in enumerate(columns):
-        values = [row[index] for row in body] + ([footer[index]] if footer is not None else [])
-        numeric = bool(values) and all(_is_number(v) or v in ("", None) for v in values)
-        widest = widths[index]
+    for index, (name, layout) in enumerate(zip(columns, layouts)):
         table.add_column(
             name,
-            justify="right" if numeric else "left",
-            footer=_cell(footer[index]) if footer is not None else "",
-            min_width=widest or None,
-            width=_number_column_width(name, widest) if fixed and widest else None,
+            justify="right" if layout.right else "left",
+            footer=footer[index] if footer is not None else "",
+            min_width=layout.whole or None,
+            width=_number_column_width(name, layout.whole) if fixed and layout.whole else None,
             overflow="fold",
         )
     for row in body:
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*row)
     return table
 
 
-def _records_table(title: str, columns: Sequence[str], body: list[list[Any]], footer: Sequence[Any] | None,
-                   caption: str | None, widest: int) -> Table:
-    """The table turned sideways for a narrow terminal: one block of 'column  value' lines per row."""
+def _records_table(title: str, columns: Sequence[str], body: list[list[RenderableType]],
+                   footer: list[RenderableType] | None, caption: str | None, widest: int, console_width: int) -> Table:
+    """The table turned sideways for a narrow terminal: one block of 'column  value' lines per row.
+
+    A value wider than the terminal's room for it folds: rich would crop it at the edge.
+    """
     table = Table(title=_cell(title), caption=_cell(caption), show_header=False, title_justify="left")
+    room = console_width - min(max(map(len, columns), default=0), MIN_TEXT_COLUMN) - 7  # borders and padding
     table.add_column(overflow="fold", style="bold")
-    table.add_column(overflow="fold", min_width=widest or None)
-    for row in body + ([list(footer)] if footer is not None else []):
+    table.add_column(overflow="fold", min_width=min(widest, max(room, 1)) or None)
+    for row in body + ([footer] if footer is not None else []):
         for index, (name, value) in enumerate(zip(columns, row)):
-            table.add_row(Text(name), _cell(value), end_section=index == len(columns) - 1)
+            table.add_row(Text(name), value, end_section=index == len(columns) - 1)
     return table
 
 
@@ -285,28 +322,50 @@ class RunContext:
         rows: Sequence[Sequence[Any]],
         caption: str | None = None,
         footer: Sequence[Any] | None = None,
+        formats: Mapping[str, str] | None = None,
+        nowrap: Sequence[str] = (),
     ) -> Table:
-        """Print a table; columns whose values are all numbers are right-aligned.
+        """Print a table; columns whose cells all read as numbers are right-aligned.
 
-        Cells are plain text: a string prints exactly as written, square brackets included.
-        For a styled cell pass a ``rich.text.Text`` (e.g. ``markup("[green]ok")``). Numbers
-        are never cut: a number column is as wide as its widest number, and text columns
-        wrap when the terminal is narrow; where even the number columns do not fit side by
-        side, the table prints one block of "column  value" lines per row.
+        Numbers are shown by [`format_number`][nnlessons.run_context.format_number] (ints
+        with thousands separators, floats to 6 significant digits) unless `formats` names
+        their column. Cells are plain text: a string prints exactly as written, square
+        brackets included; a string that reads as a number (``"1,234"``, ``"-0.5"``,
+        ``"1e-05"``, ``"12.5%"``) counts as one. For a styled cell pass a
+        ``rich.text.Text`` (e.g. ``markup("[green]ok")``).
+
+        Numbers are never cut: a column is at least as wide as its widest number, and text
+        columns wrap when the terminal is narrow; where even the number columns do not fit
+        side by side, the table prints one block of "column  value" lines per row. To keep
+        an 80-column table on one line per row, round with `formats` and keep text short.
 
         :param footer: an optional last row (totals), printed below a line.
+        :param formats: column name -> a format spec for that column's numbers, as in
+            ``format(value, spec)``: ``{"loss": ".3g", "lr": ".0e", "share": ".1%"}``.
+        :param nowrap: names of text columns whose cells must stay on one line (ids, file
+            names), like numbers: the column is as wide as its widest cell.
+        :raises ValueError: `formats` or `nowrap` names no column, or a spec does not apply
+            to a value (a mistake in the lesson, not in the user's input).
         """
-        body = [list(row) for row in rows]
-        widths = [_widest_number([row[i] for row in body] + ([footer[i]] if footer is not None else []))
-                  for i in range(len(columns))]
-        table = _columns_table(title, columns, body, footer, caption, widths, fixed=False)
+        formats = dict(formats or {})
+        unknown = sorted((set(formats) | set(nowrap)) - set(columns))
+        if unknown:
+            raise ValueError(f"ctx.table: formats/nowrap name no column: {unknown} (columns: {list(columns)})")
+        specs = [formats.get(name) for name in columns]
+        body = [[_cell(value, spec) for value, spec in zip(row, specs)] for row in rows]
+        last = [_cell(value, spec) for value, spec in zip(footer, specs)] if footer is not None else None
+        layouts = [_layout([row[i] for row in body] + ([last[i]] if last is not None else []), name in nowrap)
+                   for i, name in enumerate(columns)]
+        table = _columns_table(title, columns, body, last, caption, layouts, fixed=False)
         if _natural_width(self.console, table) > self.console.width:
             # Too wide: rich would shrink every column, then widen the number columns back to their
             # numbers and crop the lines at the terminal's edge. Number columns get exactly their
             # width instead and only text wraps; when even that does not fit, one block per row.
-            table = (_columns_table(title, columns, body, footer, caption, widths, fixed=True)
+            widths = [layout.whole for layout in layouts]
+            table = (_columns_table(title, columns, body, last, caption, layouts, fixed=True)
                      if _columns_fit(columns, widths, self.console.width)
-                     else _records_table(title, columns, body, footer, caption, max(widths, default=0)))
+                     else _records_table(title, columns, body, last, caption, max(widths, default=0),
+                                         self.console.width))
         self.console.print(table)
         return table
 
