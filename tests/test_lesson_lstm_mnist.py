@@ -20,7 +20,7 @@ from nnlessons.drawn_digit import draw_digits
 from nnlessons.mnist import MNIST_MEAN, MNIST_STD, load_mnist
 from nnlessons.run_context import Params, RunContext
 from nnlessons_lstm_mnist.data import prepare
-from nnlessons_lstm_mnist.lesson import confusion_matrix, grid_indices
+from nnlessons_lstm_mnist.lesson import confusion_matrix, grid_indices, most_confused_pairs, show_confused_pairs
 from nnlessons_lstm_mnist.model import RowLSTM, build_model, expected_parameter_count, lstm_by_hand, without_batch_first
 from nnlessons_lstm_mnist.recipes import DEFAULT_RECIPE, NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
@@ -149,6 +149,8 @@ def test_step_one_numbers_on_drawn_digits(tmp_path: Path) -> None:
     assert metrics["no_batch_first_same_shape"] == 1 and metrics["no_batch_first_max_abs_diff"] > 0.01
     # the page: along the stem of the 1 the state settles (0.004 with seed 0), and the foot moves it again
     assert metrics["drawn_one_smallest_move_on_ink"] < 0.01 < 0.5 < metrics["drawn_one_biggest_move"]
+    assert f"(to {metrics['drawn_one_smallest_move_on_ink']:.3f} per step with seed 0)" in " ".join(
+        __import__("nnlessons_lstm_mnist").__doc__.split())
     assert "[4, 28, 100]" in text.getvalue() and "53,010" in text.getvalue()
     assert ctx.artifacts == [tmp_path / ROW_READING_FIGURE] and (tmp_path / ROW_READING_FIGURE).stat().st_size > 20_000
 
@@ -260,13 +262,47 @@ def test_confusion_matrix_and_grid() -> None:
     assert len(indices) == 32 and {50, 70} <= set(indices.tolist()) and list(indices) == sorted(indices)
 
 
+def test_most_confused_pairs_are_read_off_the_matrix() -> None:
+    confusion = np.diag(np.full(10, 50))
+    confusion[4, 9], confusion[7, 1], confusion[2, 7], confusion[9, 4] = 6, 9, 6, 2
+    assert most_confused_pairs(confusion) == [(7, 1, 9), (2, 7, 6), (4, 9, 6)]  # ties: in the matrix's order
+    assert most_confused_pairs(confusion, top=10)[-1] == (9, 4, 2)  # only cells that hold mistakes
+    assert most_confused_pairs(np.diag(np.full(10, 3))) == []
+
+
+def test_the_confused_pairs_printed_are_this_runs(tmp_path: Path) -> None:
+    ctx, text = step_one_context(tmp_path)
+    confusion = np.diag(np.full(10, 20))
+    confusion[3, 8] = 5  # not a pair any page could have guessed
+    assert show_confused_pairs(ctx, confusion) == {"3 read as 8": 5}
+    printed = " ".join(text.getvalue().split())
+    assert "mixed up most" in printed and "5 mistakes in all" in printed
+    assert show_confused_pairs(ctx, np.diag(np.full(10, 20))) == {}
+    assert "confusion matrix is diagonal" in text.getvalue()
+
+
+def test_the_page_names_no_confused_digits_and_states_computed_numbers() -> None:
+    import nnlessons_lstm_mnist
+
+    page = " ".join(nnlessons_lstm_mnist.__doc__.split())
+    assert "typically" not in page and "5 read as 3" not in page  # the run names the pairs, the page does not
+    assert "names the three largest" in page
+    from nnlessons_lstm_mnist.lesson import CONFUSED_PAIRS_SHOWN
+    assert CONFUSED_PAIRS_SHOWN == 3
+
+
 # ---- the lesson through the CLI ---------------------------------------------------------------
 
 
 def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) -> None:
     record = run_lesson("lstm-mnist", "--data-dir", str(tiny_mnist), "--no-download")
     metrics = record["metrics"]
-    assert record["params"]["limit_train"] == 300 and record["params"]["epochs"] == 4
+    assert record["params"]["epochs"] == 4
+    # 300 training and 200 test images asked (--quick), 60 and 30 on disk: the run records what it used
+    assert (record["params"]["limit_train"], record["params"]["limit_test"]) == (60, 30)
+    assert record["params_adjusted"]["limit_train"] == {"asked": 300, "used": 60,
+                                                        "reason": "the training data holds 60 images"}
+    assert "--limit-train 60 " in record["command"] and "--limit-test 30 " in record["command"]
     assert record["threads"] == torch.get_num_threads()  # the lesson keeps PyTorch's thread count
     assert metrics["n_train"] == 60 and metrics["n_test"] == 30 and metrics["epochs"] == 4
     assert metrics["parameter_count"] == metrics["parameter_count_formula"] == 53_010

@@ -93,7 +93,9 @@ lesson measures it).
 By default the lesson trains for 6 epochs on a seeded random 10,000 of the 60,000
 training images (`--limit-train`; `--limit-train 60000` uses them all) and tests
 on all 10,000 test images (`--limit-test`): well under a minute on a laptop CPU.
-`--quick` uses 300 training and 200 test images.
+`--quick` uses 300 training and 200 test images. A limit above what the data holds
+uses all of it; one line says so, and `run.json` and the re-run command record the
+number used.
 
 ## Why the notes' recipe learns so slowly, and what the default does instead
 
@@ -151,8 +153,10 @@ The notes' recipe is still available: `--optimizer sgd --lr 0.01 --batch-size 32
    steps. `loss_curve.png` shows the loss of every batch and of every epoch, the
    test accuracy per epoch, and the race.
 5. The accuracy per digit and `confusion_matrix.png`: the largest cells off the
-   diagonal show which digits get mixed up (typically 5 read as 3, 4 or 7 read as
-   9). `test_digits.png` shows test digits with both labels, mistakes in red.
+   diagonal show which digits get mixed up. Which pairs they are depends on the
+   run (the seed, the images, the epochs), so the lesson reads them off this run's
+   matrix and names the three largest, with how many test images each took.
+   `test_digits.png` shows test digits with both labels, mistakes in red.
    `lstm_output.png`: the 100 hidden units (vertical) over the 28 rows
    (horizontal) for one test digit, in the trained and in the untrained model.
    Trained: over the blank top rows the units hold a steady "nothing yet" pattern;

@@ -39,6 +39,9 @@ def recipe_from(params: Params) -> Recipe:
 
 def show_data(ctx: RunContext, recipe: Recipe) -> DeviceData:
     train, test = load_splits(ctx.params.data_dir, ctx.params.download)
+    # Asking for more images than the data holds uses all of them; the run records the number it used.
+    ctx.adjust_param("limit_train", min(ctx.params.limit_train, len(train)), f"the training data holds {len(train):,} images")
+    ctx.adjust_param("limit_test", min(ctx.params.limit_test, len(test)), f"the test data holds {len(test):,} images")
     data = prepare(train, test, ctx.params.limit_train, ctx.params.limit_test, recipe.normalize, ctx.device, ctx.generator(1))
     scaling = "standardised: (x/255 - 0.1307) / 0.3081" if recipe.normalize else "x/255, in [0, 1]"
     rows = []
@@ -144,6 +147,36 @@ def confusion_matrix(predicted: torch.Tensor, true: torch.Tensor) -> np.ndarray:
     return torch.bincount(true * 10 + predicted, minlength=100).reshape(10, 10).cpu().numpy()
 
 
+#: How many of the largest off-diagonal cells of the confusion matrix the lesson names.
+CONFUSED_PAIRS_SHOWN = 3
+
+
+def most_confused_pairs(confusion: np.ndarray, top: int = CONFUSED_PAIRS_SHOWN) -> list[tuple[int, int, int]]:
+    """The `top` largest off-diagonal cells as (true digit, predicted digit, count), largest first.
+
+    Cells with no mistakes are left out; equal counts keep the matrix's order (true, then predicted).
+    """
+    cells = [(int(confusion[t, p]), t, p) for t in range(confusion.shape[0]) for p in range(confusion.shape[1])
+             if t != p and confusion[t, p] > 0]
+    cells.sort(key=lambda cell: (-cell[0], cell[1], cell[2]))
+    return [(t, p, count) for count, t, p in cells[:top]]
+
+
+def show_confused_pairs(ctx: RunContext, confusion: np.ndarray) -> dict[str, int]:
+    """Name the digits this run mixed up most, read from its own confusion matrix; return them as a metric."""
+    pairs = most_confused_pairs(confusion)
+    if not pairs:
+        ctx.console.print("No test digit was read as another one in this run: the confusion matrix is diagonal.")
+        return {}
+    ctx.table(
+        "The digits this run mixed up most (largest cells off the diagonal)",
+        ["true digit", "read as", "test images", "share of that digit's test images %"],
+        [(t, p, count, 100 * count / confusion[t].sum()) for t, p, count in pairs],
+        caption=f"from this run's confusion matrix; {int(confusion.sum() - confusion.trace()):,} mistakes in all",
+    )
+    return {f"{t} read as {p}": count for t, p, count in pairs}
+
+
 def grid_indices(predicted: np.ndarray, true: np.ndarray) -> np.ndarray:
     """The first test digits, with up to GRID_MISTAKES of the mistakes swapped in so they can be seen."""
     mistakes = np.flatnonzero(predicted != true)[:GRID_MISTAKES]
@@ -163,6 +196,7 @@ def show_results(ctx: RunContext, model: RowLSTM, untrained: RowLSTM, data: Devi
         [(d, int(confusion[d].sum()), int(confusion[d, d]), 100 * per_digit[d]) for d in range(10)],
         footer=["all", int(confusion.sum()), int(confusion.trace()), 100 * accuracy(predicted, data.test_labels)],
     )
+    confused = show_confused_pairs(ctx, confusion)
     images = data.test_images.cpu().numpy()
     predicted_np, true_np = predicted.cpu().numpy(), data.test_labels.cpu().numpy()
     ctx.save_figure(plots.confusion_figure(confusion), "confusion_matrix.png")
@@ -172,7 +206,8 @@ def show_results(ctx: RunContext, model: RowLSTM, untrained: RowLSTM, data: Devi
         trained_outputs = model.lstm(digit)[0][0].cpu().numpy()  # (28, 100)
         untrained_outputs = untrained.lstm(digit)[0][0].cpu().numpy()  # (28, 100)
     ctx.save_figure(plots.lstm_output_figure(images[0], trained_outputs, untrained_outputs, int(true_np[0])), "lstm_output.png")
-    return {"test_accuracy": accuracy(predicted, data.test_labels), "test_accuracy_per_digit": {str(d): float(per_digit[d]) for d in range(10)}}
+    return {"test_accuracy": accuracy(predicted, data.test_labels), "test_accuracy_per_digit": {str(d): float(per_digit[d]) for d in range(10)},
+            "most_confused": confused}
 
 
 def save_and_reload(ctx: RunContext, model: RowLSTM, data: DeviceData) -> float:
