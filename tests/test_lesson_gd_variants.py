@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from nnlessons_gd_variants.early_return_bug import (
     cost_returning_early,
     gradient_returning_early,
 )
+from nnlessons_gd_variants.plots import FLOOR_NOTE, LOSS_FLOOR, floored, loss_curves_figure
 
 CPU = torch.device("cpu")
 X, Y = [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]
@@ -122,6 +124,11 @@ def test_default_run_metrics_and_plots(run_lesson):
         assert metrics["final_loss"][name] < 1e-6
     assert metrics["total_updates"] == {"batch": 100, "sgd": 300, "minibatch": 200}
     assert metrics["updates_to_tolerance"] == {"batch": 2, "sgd": 47, "minibatch": 38}
+    # both comparisons: each variant's own learning rate (batch 0.1), then 0.01 for all three
+    assert metrics["epochs_to_tolerance"] == {"own_lr": {"batch": 2.0, "sgd": pytest.approx(47 / 3), "minibatch": 19.0},
+                                              "equal_lr": {"batch": 48.0, "sgd": pytest.approx(47 / 3), "minibatch": 19.0}}
+    assert metrics["updates_to_tolerance_equal_lr"] == {"batch": 48, "sgd": 47, "minibatch": 38}
+    check_page_numbers(metrics)
     assert metrics["grad_formula_max_abs_diff"] < 1e-12
     assert metrics["shrink_factor_max_abs_diff"] < 1e-12
     # the notes' SGD curve goes up at 2 of every 3 updates; the loss on all samples never does
@@ -141,6 +148,45 @@ def test_default_run_metrics_and_plots(run_lesson):
     assert {"loss_curves.png", "sgd_per_sample_loss.png", "early_return_bug.png"} <= names
     for name in names:
         assert (record["out_dir"] / name).stat().st_size > 0
+
+
+def check_page_numbers(metrics: dict) -> None:
+    """The page's numbers for both comparisons are the run's, rounded as the page rounds them."""
+    import nnlessons_gd_variants
+
+    page = " ".join(nnlessons_gd_variants.__doc__.split())
+    own, equal = metrics["epochs_to_tolerance"]["own_lr"], metrics["epochs_to_tolerance"]["equal_lr"]
+    updates = metrics["updates_to_tolerance_equal_lr"]
+    assert (f"at lr 0.01 for all three, batch GD needs {equal['batch']:.0f} epochs ({updates['batch']} updates), "
+            f"SGD still {equal['sgd']:.1f} ({updates['sgd']} updates) and mini-batch {equal['minibatch']:.0f} "
+            f"({updates['minibatch']} updates)") in page
+    assert (f"At those rates batch GD needs the fewest epochs here ({own['batch']:.0f};" in page
+            and f"At the same 0.01 it needs the most ({equal['batch']:.0f} epochs against {equal['sgd']:.1f} for SGD "
+            f"and {equal['minibatch']:.0f} for mini-batch)") in page
+    x, _ = make_data(X, Y, CPU)
+    assert f"`|1 - 0.02 * 14/3| = {epoch_shrink_factor(x, 0.01, 3):.3f}` per epoch" in page
+    assert max(equal.values()) == equal["batch"] and min(own.values()) == own["batch"]  # "the most", "the fewest"
+    assert "Per epoch it is the fastest variant here" not in page
+
+
+@pytest.mark.parametrize(("equal_lr", "winner", "depends"), [("0.01", "SGD", True), ("0.1", "batch", False)])
+def test_the_run_names_the_fastest_variant_of_each_comparison(tmp_path, equal_lr, winner, depends):
+    result = CliRunner().invoke(cli, ["run", "gd-variants", "--device", "cpu", "--equal-lr", equal_lr,
+                                      "--out", str(tmp_path / "run")], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert f"Fewest epochs: batch with the learning rates above, {winner} with lr {equal_lr} for all three." in text
+    assert ("depends on the learning rates being compared" in text) is depends  # said only when the run shows it
+
+
+def test_loss_plots_say_every_loss_below_the_floor_is_clamped():
+    assert floored([0.0, 1e-25, 1e-3, 1e31])[:3] == [LOSS_FLOOR, LOSS_FLOOR, 1e-3]
+    assert math.isnan(floored([1e31])[0])
+    x, y = make_data(X, Y, CPU)
+    runs = {name: descend(x, y, 1.0, 0.1, size, 3) for name, size in (("batch", 3), ("sgd", 1), ("minibatch", 2))}
+    texts = [t.get_text() for ax in loss_curves_figure(runs, dict.fromkeys(runs, "x")).axes for t in ax.texts]
+    assert texts == [FLOOR_NOTE, FLOOR_NOTE] and "below 1e-20 (0 included)" in FLOOR_NOTE
+    assert not any("exactly 0" in t for t in texts)
 
 
 def test_quick_run_shows_everything_and_same_seed_same_numbers(run_lesson, tmp_path):

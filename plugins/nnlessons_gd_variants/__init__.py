@@ -65,12 +65,23 @@ A factor of 1 or more means no convergence: batch GD here needs
 `lr < 1 / mean(x^2) = 3/14 = 0.214`. Step 3 prints the predicted factors next
 to the ones measured in the first epoch.
 
+These defaults are the notes': batch GD gets a learning rate ten times the
+others'. Give batch GD the same 0.01 and its factor is
+`|1 - 0.02 * 14/3| = 0.907` per epoch, the largest of the three. So step 3 also
+runs all three at one learning rate (`--equal-lr`, default 0.01) and prints the
+epochs each needs in both comparisons.
+
 ## What to look at in the output
 
 - **The summary table**: updates per epoch (1, 3, 2), total updates (100, 300,
   200), and the final `w` of every variant, within 0.01 of 2 (in fact within
   1e-10). Batch GD with its larger learning rate is within 0.01 after 2 updates;
   SGD needs 47 updates (15.7 epochs), mini-batch 38 updates (19 epochs).
+- **Step 3, both comparisons**: at lr 0.01 for all three, batch GD needs 48
+  epochs (48 updates), SGD still 15.7 (47 updates) and mini-batch 19 (38
+  updates). Batch GD goes from the fewest epochs to the most: per update the
+  three are close, but batch GD makes one update per epoch where SGD makes three.
+  The run names the winner of each comparison from its own numbers.
 - **`loss_curves.png`**: the loss on all samples after every update, against
   update step (left) and epoch (right), on a log scale. Straight lines on a log
   axis mean a constant shrink factor, as derived above. Per update, mini-batch
@@ -112,9 +123,13 @@ to the ones measured in the first epoch.
   says `w = 2`. With `y = [2, 4, 7]` the correct loop reaches the least-squares
   answer `w* = sum(x y) / sum(x^2) = 31/14 = 2.2143`; the buggy one still goes
   to `y_0 / x_0 = 2`, ignoring the other samples. The lesson runs both.
-- **"Batch GD converges slowly."** Per epoch it is the fastest variant here
-  (error x 0.067 per epoch); what is slow about batch GD on big data is the
-  cost of each update (a pass over all N samples), not the number of epochs.
+- **"Batch GD converges slowly."** The notes' own plot cannot show it either
+  way: it gives batch GD a learning rate of 0.1 and the others 0.01. At those
+  rates batch GD needs the fewest epochs here (2; error x 0.067 per epoch), for
+  the larger rate alone. At the same 0.01 it needs the most (48 epochs against
+  15.7 for SGD and 19 for mini-batch), because it makes one update per epoch.
+  On big data batch GD is slow for both reasons: each update costs a pass over
+  all N samples, and an epoch buys a single update.
 - **"SGD's loss fluctuates on its way to 0."** On this data it does not: the
   loss on all samples falls at every single update. The fluctuation in the
   notes' plot comes from recording each update's loss on a different sample.
@@ -140,6 +155,8 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("batch_lr", float, 0.1, "Learning rate of batch GD (diverges at 3/14 = 0.214 or more).", min=1e-6, max=1.0),
             Option("sgd_lr", float, 0.01, "Learning rate of stochastic GD (one sample per update).", min=1e-6, max=1.0),
             Option("minibatch_lr", float, 0.01, "Learning rate of mini-batch GD.", min=1e-6, max=1.0),
+            Option("equal_lr", float, 0.01, "One learning rate for all three variants, for the comparison at equal rates.",
+                   min=1e-6, max=1.0),
             Option("batch_size", int, 2, "Samples per update in mini-batch GD (3 = batch GD, 1 = SGD).", min=1, max=3),
             Option("w0", float, 1.0, "Starting weight.", min=-100.0, max=100.0),
             Option("shuffle", bool, False, "Shuffle the samples every epoch (the notes use a fixed order)."),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import torch
@@ -21,7 +21,7 @@ from nnlessons_gd_variants.descent import (
     measured_shrink_factor,
 )
 from nnlessons_gd_variants.early_return_bug import BuggyRun, batch_descent_returning_early, cost_returning_early
-from nnlessons_gd_variants.plots import early_return_figure, loss_curves_figure, noisy_looking_sgd_figure
+from nnlessons_gd_variants.plots import LOSS_FLOOR, early_return_figure, loss_curves_figure, noisy_looking_sgd_figure
 
 X_DATA = [1.0, 2.0, 3.0]
 Y_DATA = [2.0, 4.0, 6.0]
@@ -131,6 +131,59 @@ def print_speeds(ctx: RunContext, x: torch.Tensor, variants: list[Variant], runs
     return worst
 
 
+def epochs_to_tolerance(run: Descent) -> float | None:
+    """Epochs (updates / updates per epoch) until |w - 2| < TOLERANCE; None if the run never got there."""
+    updates = run.updates_until_close(TARGET_W, TOLERANCE)
+    return None if updates is None else updates / run.updates_per_epoch
+
+
+def fewest_epochs(epochs: dict[str, float | None], variants: list[Variant]) -> str:
+    """The label of the variant that needed the fewest epochs ('none' if none got there; ties: all of them)."""
+    reached = {v.short: epochs[v.name] for v in variants if epochs[v.name] is not None}
+    if not reached:
+        return "none of them"
+    best = min(reached.values())
+    return " and ".join(name for name, value in reached.items() if value == best)
+
+
+def compare_learning_rates(ctx: RunContext, x: torch.Tensor, y: torch.Tensor, variants: list[Variant],
+                           runs: dict[str, Descent]) -> dict[str, Any]:
+    """Epochs to the tolerance with each variant's own learning rate and with one rate for all three."""
+    equal = [replace(v, lr=ctx.params.equal_lr) for v in variants]
+    equal_runs = run_variants(ctx, x, y, equal)
+    own_epochs = {v.name: epochs_to_tolerance(runs[v.name]) for v in variants}
+    equal_epochs = {v.name: epochs_to_tolerance(equal_runs[v.name]) for v in variants}
+    rows = []
+    for v, e in zip(variants, equal):
+        factor = epoch_shrink_factor(x, e.lr, e.batch_size, equal_runs[e.name].first_order)
+        rows.append((v.short, v.lr, epochs_cell(own_epochs[v.name]), e.lr, epochs_cell(equal_epochs[v.name]), factor))
+    ctx.table(
+        f"Epochs until |w-2| < {TOLERANCE}: each variant's own learning rate, then one rate for all",
+        ["variant", "own lr", "epochs", "same lr", "epochs at same lr", "factor per epoch at same lr"],
+        rows,
+        caption="epochs = updates needed / updates per epoch; 'never' = not within --epochs",
+    )
+    own_best, equal_best = fewest_epochs(own_epochs, variants), fewest_epochs(equal_epochs, equal)
+    ctx.console.print(f"Fewest epochs: {own_best} with the learning rates above, {equal_best} with "
+                      f"lr {ctx.params.equal_lr:g} for all three.")
+    if own_best != equal_best:
+        ctx.console.print("Which variant is fastest per epoch depends on the learning rates being compared: "
+                          "a variant given a larger rate than the others can win for that reason alone.")
+    return {
+        "epochs_to_tolerance": {"own_lr": only_reached(own_epochs), "equal_lr": only_reached(equal_epochs)},
+        "updates_to_tolerance_equal_lr": reached_within_tolerance(equal_runs),
+    }
+
+
+def only_reached(epochs: dict[str, float | None]) -> dict[str, float]:
+    """The variants that got within the tolerance (a metric holds numbers; the others are left out)."""
+    return {name: value for name, value in epochs.items() if value is not None}
+
+
+def epochs_cell(epochs: float | None) -> str:
+    return "never" if epochs is None else f"{epochs:.1f}"
+
+
 def print_noise_check(ctx: RunContext, variants: list[Variant], runs: dict[str, Descent]) -> dict[str, dict[str, int]]:
     """Count how often each recorded loss went up: per-batch (the notes' curve) vs all samples."""
     counts, rows = {}, []
@@ -172,6 +225,15 @@ def compare_on(ys: list[float], w0: float, lr: float, epochs: int, device: torch
     )
 
 
+def save_sgd_figure(ctx: RunContext, sgd: Descent, shown: int) -> None:
+    """SGD's first `shown` updates: the per-sample loss the notes plot against the loss on all samples."""
+    ups = count_increases(sgd.batch_loss[:shown]), count_increases(sgd.full_loss[1:shown + 1])
+    ctx.save_figure(noisy_looking_sgd_figure(sgd, shown), "sgd_per_sample_loss.png", caption=(
+        f"SGD's first {shown} updates: the loss of the one sample each update used (orange, the curve the notes plot) "
+        f"and the loss on all samples (black), log scale. Over these updates the orange curve goes up {ups[0]} "
+        f"times, the black one {ups[1]} times."))
+
+
 def compare_with_bug(ctx: RunContext) -> dict[str, float]:
     """Correct vs early-return batch GD on the course data and on data whose samples disagree."""
     lr, epochs, w0 = ctx.params.batch_lr, ctx.params.epochs, ctx.params.w0
@@ -187,10 +249,16 @@ def compare_with_bug(ctx: RunContext) -> dict[str, float]:
         "the first sample alone says. On clean data every "
         "sample agrees on w = 2, which hides the bug; one disagreeing sample exposes it",
     )
+    perturbed_name = next(name for name, c in named.items() if c is perturbed)
     ctx.save_figure(
         early_return_figure({n: c.correct for n, c in named.items()}, {n: c.buggy for n, c in named.items()},
                             {n: c.least_squares for n, c in named.items()}),
         "early_return_bug.png",
+        caption=(f"w after each epoch of batch gradient descent done right (blue) and with the notes' return inside "
+                 f"the loop (red, dashed), on the course data and on {perturbed_name}, where one sample disagrees; the "
+                 f"dotted line is the least-squares w*. On {perturbed_name} the buggy loop ends at "
+                 f"w = {perturbed.buggy.w[-1]:.4f}, the correct one at {perturbed.correct.w[-1]:.4f}, "
+                 f"against w* = {perturbed.least_squares:.4f}."),
     )
     return {
         "least_squares_w_perturbed": perturbed.least_squares,
@@ -213,14 +281,18 @@ def run(ctx: RunContext) -> dict[str, Any]:
     runs = run_variants(ctx, x, y, variants)
     print_summary(ctx, variants, runs)
     labels = {v.name: v.label for v in variants}
-    ctx.save_figure(loss_curves_figure(runs, labels), "loss_curves.png")
+    ctx.save_figure(loss_curves_figure(runs, labels), "loss_curves.png", caption=(
+        f"The loss on all {x.shape[0]} samples after every update of the three variants (log scale), counted in "
+        "updates on the left and in epochs (one pass over the data) on the right. "
+        f"Losses below {LOSS_FLOOR:g}, 0 included, are drawn at {LOSS_FLOOR:g}."))
 
     ctx.heading("3. Why they converge at different speeds")
     shrink_diff = print_speeds(ctx, x, variants, runs)
+    speeds = compare_learning_rates(ctx, x, y, variants, runs)
 
     ctx.heading("4. Is SGD really noisy here?")
     increases = print_noise_check(ctx, variants, runs)
-    ctx.save_figure(noisy_looking_sgd_figure(runs["sgd"], min(30, runs["sgd"].total_updates)), "sgd_per_sample_loss.png")
+    save_sgd_figure(ctx, runs["sgd"], min(30, runs["sgd"].total_updates))
 
     ctx.heading("5. Pitfall: the notes' batch code returns inside its loop")
     bug = compare_with_bug(ctx)
@@ -230,6 +302,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
         "final_loss": {name: run.full_loss[-1] for name, run in runs.items()},
         "total_updates": {name: run.total_updates for name, run in runs.items()},
         "updates_to_tolerance": reached_within_tolerance(runs),
+        **speeds,
         "grad_formula_max_abs_diff": grad_diff,
         "shrink_factor_max_abs_diff": shrink_diff,
         "loss_increases": increases,

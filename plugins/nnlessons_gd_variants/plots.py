@@ -9,8 +9,10 @@ from matplotlib.figure import Figure
 from nnlessons_gd_variants.descent import Descent
 from nnlessons_gd_variants.early_return_bug import BuggyRun
 
-#: Losses below this are float round-off; the log axes stop here.
+#: Losses below this are float round-off; the log axes stop here, and any smaller loss (0 included) is drawn at it.
 LOSS_FLOOR = 1e-20
+#: The note on the loss plots: every loss under the floor, not only an exact 0, is drawn at the floor.
+FLOOR_NOTE = f"losses below {LOSS_FLOOR:g} (0 included) are drawn at {LOSS_FLOOR:g}"
 #: Losses above this (a diverging run) are left off the plot.
 LOSS_CEILING = 1e30
 
@@ -18,13 +20,13 @@ COLOURS = {"batch": "tab:blue", "sgd": "tab:orange", "minibatch": "tab:green"}
 
 
 def floored(values: list[float]) -> list[float]:
-    """Keep exact zeros (w hit 2 exactly) visible on a log axis; drop overflowing values (NaN leaves a gap)."""
+    """Clamp losses below LOSS_FLOOR up to it (0 cannot be drawn on a log axis); drop overflowing values (NaN leaves a gap)."""
     return [max(v, LOSS_FLOOR) if v <= LOSS_CEILING else math.nan for v in values]
 
 
 def loss_curves_figure(runs: dict[str, Descent], labels: dict[str, str]) -> Figure:
     """Full-data loss against update step (left) and against epoch (right), log scale."""
-    fig = Figure(figsize=(11, 4.2))
+    fig = Figure(figsize=(9.5, 4.4), layout="constrained")  # about 1050 px at dpi 110: readable in the docs column
     by_step, by_epoch = fig.subplots(1, 2)
     for name, run in runs.items():
         steps = range(run.total_updates + 1)
@@ -33,13 +35,14 @@ def loss_curves_figure(runs: dict[str, Descent], labels: dict[str, str]) -> Figu
         by_epoch.plot(epochs, floored(run.full_loss), label=labels[name], color=COLOURS[name])
     by_step.set_title("Loss on all samples after each update")
     by_step.set_xlabel("update step")
-    by_epoch.set_title("The same, counted in epochs (passes over the data)")
+    by_epoch.set_title("Counted in epochs (passes over the data)")
     by_epoch.set_xlabel("epoch")
     for ax in (by_step, by_epoch):
         ax.set_yscale("log")
         ax.set_ylim(LOSS_FLOOR / 10, None)
-        ax.text(0.98, 0.04, f"a loss of exactly 0 is drawn at {LOSS_FLOOR:g}", transform=ax.transAxes,
-                ha="right", fontsize=8, color="grey")
+        # under the axis, where no curve can hide it
+        ax.annotate(FLOOR_NOTE, xy=(0.5, 0), xycoords="axes fraction", xytext=(0, -30), textcoords="offset points",
+                    ha="center", va="top", fontsize=9, color="dimgrey")
         ax.set_ylabel("mean squared error (log scale)")
         ax.grid(True, which="major", alpha=0.3)
         ax.legend()
@@ -68,7 +71,7 @@ def early_return_figure(
     correct: dict[str, Descent], buggy: dict[str, BuggyRun], least_squares: dict[str, float]
 ) -> Figure:
     """w per epoch for the correct and the buggy batch loop, on each dataset, with the best w marked."""
-    fig = Figure(figsize=(11, 4.2))
+    fig = Figure(figsize=(9.5, 4.2), layout="constrained")  # about 1050 px at dpi 110: readable in the docs column
     axes = fig.subplots(1, len(correct), sharey=True)
     for ax, (name, run) in zip(axes, correct.items()):
         epochs = range(len(buggy[name].w))
