@@ -41,7 +41,7 @@ def loss_curves_figure(runs: dict[str, Descent], labels: dict[str, str]) -> Figu
         ax.set_yscale("log")
         ax.set_ylim(LOSS_FLOOR / 10, None)
         # under the axis, where no curve can hide it
-        ax.annotate(FLOOR_NOTE, xy=(0.5, 0), xycoords="axes fraction", xytext=(0, -30), textcoords="offset points",
+        ax.annotate(FLOOR_NOTE, xy=(0.5, 0), xycoords="axes fraction", xytext=(0, -38), textcoords="offset points",
                     ha="center", va="top", fontsize=9, color="dimgrey")
         ax.set_ylabel("mean squared error (log scale)")
         ax.grid(True, which="major", alpha=0.3)

@@ -40,7 +40,11 @@ def run(ctx: RunContext) -> dict[str, Any]:
     metrics["max_abs_diff_restored"] = max([*loaded["restored_max_abs_diff"].values(),
                                             *fresh["fresh_process_max_abs_diff"].values()])
     fig = fits_figure(x, y, fits, ctx.params.noise, metrics["max_abs_diff_restored"], losses, metrics["best_curve_loss"])
-    ctx.save_figure(fig, "fits.png")
+    ctx.save_figure(fig, "fits.png", caption=(
+        f"Left: the data, the best possible curve x^2 + {ctx.params.noise / 2:g}, the trained net's fit, and the fits of "
+        f"the nets loaded back from {WHOLE_FILE} and {STATE_FILE}, which differ from the original by at most "
+        f"{metrics['max_abs_diff_restored']:g}. Right: the training loss after each SGD step (log scale) against the "
+        "loss of the best curve (dotted)."))
     return metrics
 
 
