@@ -118,8 +118,14 @@ def show_identities(ctx: RunContext, logits: Tensor, y: Tensor) -> dict[str, flo
 def save_plots(ctx: RunContext, model: nn.Module, x: Tensor, y: Tensor, history: TrainingHistory, scores: dict[str, float]) -> None:
     ctx.heading("6. Plots")
     title = f"Prediction on the training points (accuracy {scores['accuracy']:.3f})"
-    ctx.save_figure(plot_decision_boundary(model, x, y, ctx.params.grid, title), "decision_boundary.png")
-    ctx.save_figure(plot_training(history.loss, history.accuracy, scores.get("test_accuracy")), "training_curves.png")
+    ctx.save_figure(plot_decision_boundary(model, x, y, ctx.params.grid, title), "decision_boundary.png", caption=(
+        "The plane shaded by the trained net's P(class 1), with the decision boundary P = 0.5 as a black line. "
+        "A point's colour is the class the net predicts and its marker the true class; red rings mark the "
+        f"misclassified points (accuracy {scores['accuracy']:.3f})."))
+    test_note = (f", with the final test accuracy ({scores['test_accuracy']:.3f}) dashed" if "test_accuracy" in scores else "")
+    ctx.save_figure(plot_training(history.loss, history.accuracy, scores.get("test_accuracy")), "training_curves.png",
+                    caption=("The cross-entropy loss on the training points (left) and the training accuracy (right) at "
+                             f"each of the {len(history.loss)} SGD steps, measured before the update{test_note}."))
     ctx.console.print("decision_boundary.png: colour = predicted class, marker = true class; training_curves.png: loss and accuracy.")
 
 
