@@ -22,7 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from nnlessons import atomic_files
+from nnlessons import atomic_files, seeding
 from nnlessons.layer_table import layer_rows
 
 if TYPE_CHECKING:
@@ -461,6 +461,27 @@ class RunContext:
         import torch
 
         return torch.Generator().manual_seed(self.seed + offset)
+
+    def seeded(self, offset: int = 0) -> contextlib.AbstractContextManager[None]:
+        """A block in which models get the same starting weights every time: seed ``seed + offset``.
+
+        Inside the block torch's CPU random generator starts from ``seed + offset``; after it,
+        the generator is back where it was, so nothing else the run draws changes. Build each
+        model in a block of its own, on the CPU, then move it to ``ctx.device``: two models
+        built with the same offset start identical (to compare optimizers, or train and eval
+        settings, fairly), and the same seed gives the same weights on every run::
+
+            def fresh_net():
+                with ctx.seeded(1):
+                    return Net().to(ctx.device)
+
+            sgd_net, adam_net = fresh_net(), fresh_net()  # identical starting weights
+
+        The weights come from PyTorch's own initialisation for every kind of layer. Two
+        models built in one block differ (the second continues the first's random numbers).
+        See [`nnlessons.seeding.seeded`][nnlessons.seeding.seeded], the same without a run.
+        """
+        return seeding.seeded(self.seed + offset)
 
     @contextlib.contextmanager
     def progress(self, total: int, description: str) -> Iterator[ProgressTask]:

@@ -33,6 +33,7 @@ from nnlessons_classification.identities import (
     softmax_stable,
     softmax_whole_array,
 )
+from nnlessons.seeding import seeded
 from nnlessons_classification.model import make_classifier
 from nnlessons_classification.training import accuracy, evaluate, train
 
@@ -167,8 +168,10 @@ def test_ideal_boundary_accuracy_matches_its_formula() -> None:
 
 def test_training_matches_a_plain_loop_and_learns() -> None:
     x, y = make_two_clusters(100, 2.0, 1.0, generator(0))
-    model = make_classifier(10, generator(2))
-    oracle = make_classifier(10, generator(2))
+    with seeded(2):
+        model = make_classifier(10)
+    with seeded(2):
+        oracle = make_classifier(10)
     history = train(model, x, y, lr=0.02, steps=100)
     optimizer = torch.optim.SGD(oracle.parameters(), lr=0.02)
     oracle_losses = []

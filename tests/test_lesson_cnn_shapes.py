@@ -33,7 +33,6 @@ from nnlessons_cnn_shapes.formula import ShapeCase, conv_output_size, parse_user
 from nnlessons_cnn_shapes.lenet import build_lenet, lenet_params_by_formula, lenet_stages_by_formula
 from nnlessons_cnn_shapes.plots import tile_maps
 from nnlessons_cnn_shapes.report import Claim, print_claims
-from nnlessons_cnn_shapes.seeded import init_from_generator
 from nnlessons_cnn_shapes.step_random_checks import compare_once, draw_setting
 
 CPU = torch.device("cpu")
@@ -222,15 +221,6 @@ def test_lenet_shapes_and_parameter_count():
     assert total == 61706
     assert sum(count for _, _, count in lenet_params_by_formula()) == total
     assert [(c, s) for _, _, c, s in lenet_stages_by_formula(32)] == [(6, 28), (6, 14), (16, 10), (16, 5)]
-
-
-def test_seeded_init_repeats_with_the_same_seed_only():
-    def weights(seed: int) -> torch.Tensor:
-        return init_from_generator(torch.nn.Conv2d(1, 4, 5), torch.Generator().manual_seed(seed)).weight
-
-    assert torch.equal(weights(0), weights(0))
-    assert not torch.equal(weights(0), weights(1))
-    assert weights(0).abs().max() <= 1 / 5  # bound 1/sqrt(fan_in), fan_in = 25
 
 
 # ---- the digit and the plots ------------------------------------------------------------------

@@ -135,7 +135,8 @@ def run(ctx: RunContext) -> dict[str, Any]:
     softmax_metrics = show_softmax(ctx)
     softmax_metrics["whole_array_softmax_row_sum_error"] = show_softmax_rows(ctx)
     notes_metrics = show_notes_example(ctx)
-    model = make_classifier(ctx.params.hidden, ctx.generator(NET_SEED_OFFSET)).to(ctx.device)
+    with ctx.seeded(NET_SEED_OFFSET):
+        model = make_classifier(ctx.params.hidden).to(ctx.device)
     history = run_training(ctx, model, x, y)
     scores = show_scores(ctx, model, x, y, test)
     _, _, logits = evaluate(model, x, y)  # (N, 2)

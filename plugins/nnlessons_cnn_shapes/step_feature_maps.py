@@ -12,7 +12,6 @@ from nnlessons_cnn_shapes.by_hand import max_abs_diff, max_pool2d_by_hand
 from nnlessons_cnn_shapes.formula import conv_output_size
 from nnlessons_cnn_shapes.plots import feature_map_figure
 from nnlessons_cnn_shapes.report import Claim, shape_text
-from nnlessons_cnn_shapes.seeded import init_from_generator
 
 if TYPE_CHECKING:
     from nnlessons.run_context import RunContext
@@ -24,8 +23,8 @@ KERNEL = 5
 def digit_feature_maps(ctx: RunContext) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The drawn digit (28, 28), its conv maps (1, C, 24, 24) and pooled maps (1, C, 12, 12), on ctx.device."""
     image = draw_digit(ctx.params.digit, IMAGE_SIZE).to(ctx.device)  # (28, 28)
-    conv = init_from_generator(nn.Conv2d(1, ctx.params.feature_maps, kernel_size=KERNEL), ctx.generator(5))
-    conv = conv.to(ctx.device)
+    with ctx.seeded(5):  # the same seed draws the same filters
+        conv = nn.Conv2d(1, ctx.params.feature_maps, kernel_size=KERNEL).to(ctx.device)
     pool = nn.MaxPool2d(kernel_size=2, stride=2).to(ctx.device)
     with torch.no_grad():
         maps = conv(image.view(1, 1, IMAGE_SIZE, IMAGE_SIZE))  # (1, C, 24, 24)

@@ -10,7 +10,6 @@ from torch import nn
 from nnlessons_cnn_shapes.by_hand import FLOAT32_TOLERANCE, conv2d_by_hand, max_abs_diff
 from nnlessons_cnn_shapes.lenet import build_lenet, conv_params, lenet_params_by_formula, lenet_stages_by_formula
 from nnlessons_cnn_shapes.report import Claim, shape_text
-from nnlessons_cnn_shapes.seeded import init_from_generator
 
 if TYPE_CHECKING:
     from nnlessons.run_context import RunContext
@@ -19,8 +18,9 @@ if TYPE_CHECKING:
 def run_conv_layer_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """Note 001: Conv2d(5, 10, 3) on a 1x5x100x100 input; plus a non-square input to show H comes before W."""
     ctx.heading("5. Note 001: Conv2d(5, 10, kernel_size=3) on a 1x5x100x100 input")
+    with ctx.seeded(3):  # the same seed gives the same layer
+        conv = nn.Conv2d(5, 10, kernel_size=3).to(ctx.device)
     generator = ctx.generator(3)
-    conv = init_from_generator(nn.Conv2d(5, 10, kernel_size=3), generator).to(ctx.device)
     x = torch.randn(1, 5, 100, 100, generator=generator).to(ctx.device)  # (N, C, H, W)
     out = conv(x)  # (1, 10, 98, 98)
     wide = torch.randn(1, 5, 100, 60, generator=generator).to(ctx.device)  # (1, 5, H=100, W=60)
@@ -104,8 +104,9 @@ def note_flatten_fails(model: nn.Sequential, device: torch.device) -> bool:
 def run_lenet_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """Note 003's LeNet shapes, corrected, then the full layer table and the parameter count."""
     ctx.heading("6. Note 003: LeNet-5, layer by layer")
+    with ctx.seeded(4):
+        model = build_lenet().to(ctx.device)
     generator = ctx.generator(4)
-    model = init_from_generator(build_lenet(), generator).to(ctx.device)
     x = torch.randn(1, 1, 32, 32, generator=generator).to(ctx.device)  # (1, 1, 32, 32)
     shapes = feature_shapes(model, x)
     show_stage_sizes(ctx, shapes)

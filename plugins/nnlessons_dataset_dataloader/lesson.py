@@ -245,8 +245,8 @@ def show_training(ctx: RunContext, dataset: CsvDataset, generated: bool) -> dict
     train_rows, test_rows = split(dataset, ctx)
     test_features = dataset.features[test_rows.indices].to(ctx.device)  # (N_test, F), moved once
     test_labels = dataset.labels[test_rows.indices].to(ctx.device)  # (N_test, 1)
-    torch.manual_seed(ctx.seed)  # starting weights independent of the randomness the steps above used
-    model = build_classifier(dataset.features.shape[1]).to(ctx.device)
+    with ctx.seeded():  # starting weights independent of the randomness the steps above used
+        model = build_classifier(dataset.features.shape[1]).to(ctx.device)
     ctx.layer_table(model, test_features[: ctx.params.batch_size], f"Classifier {dataset.features.shape[1]} -> 6 -> 4 -> 1")
     loader = DataLoader(train_rows, batch_size=ctx.params.batch_size, shuffle=True, generator=ctx.generator(4))
     with ctx.progress(ctx.params.epochs, "training epochs") as bar:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from nnlessons.seeding import seeded
+
 ROWS = 28  # time steps: one image row per step
 ROW_WIDTH = 28  # features per step: the pixels of one row
 HIDDEN = 100  # LSTM hidden units
@@ -30,8 +32,7 @@ def build_model(device: torch.device, seed: int) -> RowLSTM:
 
     Every LSTM weight and bias, and the Linear layer, start uniform in [-1/sqrt(100), 1/sqrt(100)] = [-0.1, 0.1].
     """
-    with torch.random.fork_rng(devices=[]):  # leave the global random state alone
-        torch.manual_seed(seed)
+    with seeded(seed):  # leaves the global random state alone
         model = RowLSTM()
     return model.to(device)
 

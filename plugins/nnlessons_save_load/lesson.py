@@ -54,8 +54,8 @@ def run(ctx: RunContext) -> dict[str, Any]:
 def show_training(ctx: RunContext, x: torch.Tensor, y: torch.Tensor) -> tuple[RegressionNet, list[float], dict[str, Any]]:
     """Train the 1 -> hidden -> 1 net with full-batch SGD; compare its loss and height with the best curve."""
     ctx.heading(f"1. Train the 1 -> {ctx.params.hidden} -> 1 net on y = x^2 + noise")
-    torch.manual_seed(ctx.seed)  # the starting weights come from the run's seed, whatever ran before
-    model = RegressionNet(ctx.params.hidden).to(ctx.device)
+    with ctx.seeded():  # the starting weights come from the run's seed, whatever ran before
+        model = RegressionNet(ctx.params.hidden).to(ctx.device)
     with ctx.progress(ctx.params.steps, "SGD steps") as bar:
         losses = train(model, x, y, ctx.params.steps, ctx.params.lr, after_step=lambda loss: bar.advance(loss=loss))
     check_converged(losses, ctx.params.lr)

@@ -24,6 +24,7 @@ from torch import nn
 from nnlessons.practice import compare
 from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal
 from nnlessons.practice.exercise import CheckFailed
+from nnlessons.seeding import seeded
 from nnlessons_save_load.data import make_curve
 from nnlessons_save_load.nets import RegressionNet, sequential_net
 from nnlessons_save_load.pickle_risk import MakesAFolderWhenLoaded
@@ -74,8 +75,8 @@ def descend(model: nn.Module, x: torch.Tensor, y: torch.Tensor, steps: int, lr: 
 
 
 def seeded_net(hidden: int, seed: int) -> RegressionNet:
-    torch.manual_seed(seed)
-    return RegressionNet(hidden)
+    with seeded(seed):
+        return RegressionNet(hidden)
 
 
 def failure(message: str, case: Case | None) -> CheckFailed:
