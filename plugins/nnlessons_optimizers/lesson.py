@@ -147,15 +147,24 @@ def show_repeats(ctx: RunContext, names: tuple[str, ...], settings: Settings, x:
     return metrics
 
 
-def save_plots(ctx: RunContext, result: RaceResult, settings: Settings, floor: float, x: Tensor, y: Tensor) -> None:
+def save_plots(ctx: RunContext, result: RaceResult, settings: Settings, floor: float, x: Tensor, y: Tensor,
+               final: dict[str, float]) -> None:
     ctx.heading("6. Plots")
     assert result.full_loss is not None
     labels = [label(n, settings) for n in result.names]
     per_epoch = steps_per_epoch(ctx.params.n_points, ctx.params.batch_size)
     curves = plot_loss_curves(result.names, labels, result.batch_loss, result.full_loss, ctx.params.smoothing,
                               floor, ctx.params.threshold, per_epoch)
-    ctx.save_figure(curves, "loss_curves.png")
-    ctx.save_figure(plot_fits(result.names, labels, result.models, x, y), "fits.png")
+    lowest = min(final.values())
+    winners = " and ".join(label(name, settings) for name in result.names if final[name] == lowest)
+    floor_note = "the noise floor (dashed) and " if floor > 0 else ""
+    ctx.save_figure(curves, "loss_curves.png", caption=(
+        "Every optimizer's loss at each step of the same race (log scale): the mini-batch loss, raw and smoothed, on "
+        f"the left; the loss on all {ctx.params.n_points} points on the right, with {floor_note}the "
+        f"{ctx.params.threshold:g} threshold (dotted). Lowest final loss: {lowest:.4f} ({winners})."))
+    ctx.save_figure(plot_fits(result.names, labels, result.models, x, y), "fits.png", caption=(
+        "What each trained net predicts (coloured line) over the data (grey) and the true curve x^2 (dashed), one "
+        "panel per optimizer, with its final loss on all points in the panel's title."))
     ctx.console.print("loss_curves.png: every optimizer on one axis; fits.png: each trained net over the data.")
 
 
@@ -174,7 +183,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     result = run_race(ctx, names, start, settings, x, y, orders)
     results = show_results(ctx, result, settings, floor)
     repeat_metrics = show_repeats(ctx, names, settings, x, y, results["final"])
-    save_plots(ctx, result, settings, floor, x, y)
+    save_plots(ctx, result, settings, floor, x, y, results["final"])
     return {
         "final_loss": results["final"],
         "best_loss": results["best"],
