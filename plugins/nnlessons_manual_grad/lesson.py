@@ -249,9 +249,24 @@ def save_plots(ctx: RunContext, data: TemperatureData, hand: HandRun, model: nn.
         by_hand = forward(hand.net, data.x)[:, 0].tolist()  # (N,)
         by_adam = model(data.x)[:, 0].tolist()  # (N,)
     ctx.save_figure(predictions_figure(data.dates, data.y[:, 0].tolist(), by_hand, by_adam, data.holdout.tolist(),
-                                       adam_label(ctx)), "predictions.png")
+                                       adam_label(ctx)), "predictions.png", caption=(
+        "The actual temperature of each day (black) and what the hand-trained network (blue) and the "
+        f"{adam_label(ctx)} network (red) predict for it; circles mark the held-out days, which neither network "
+        "was trained on."))
     ctx.save_figure(loss_curves_figure(hand.losses, hand.holdout_losses, never_zeroed, history, adam_label(ctx),
-                                       noise_floor), "loss_curves.png")
+                                       noise_floor), "loss_curves.png", caption=loss_curves_caption(
+        hand, never_zeroed, history, noise_floor is not None))
+
+
+def loss_curves_caption(hand: HandRun, never_zeroed: list[float], history: AdamHistory, with_floor: bool) -> str:
+    """What loss_curves.png shows, with the run's own end values."""
+    stopped = len(never_zeroed) < len(hand.losses)
+    never_end = (f"stops being finite after iteration {len(never_zeroed) - 1} (dotted line)" if stopped
+                 else f"ends at {never_zeroed[-1]:.4g}")
+    return (f"Left: the training loss of the hand-written loop at each of its {len(hand.losses)} iterations (ending "
+            f"at {hand.losses[-1]:.4g}) and its held-out loss at the marked iterations; the same loop with the "
+            f"gradients never zeroed (orange) {never_end}. Right: Adam's training and held-out loss per epoch against "
+            f"the hand loop's last held-out loss{' and the noise floor' if with_floor else ''}; log scales, in °F².")
 
 
 # ---- 7. the broadcasting pitfall ------------------------------------------------------------
