@@ -30,9 +30,19 @@ from nnlessons_cnn_shapes.examples import (
     try_note002_weight_line,
 )
 from nnlessons_cnn_shapes.formula import ShapeCase, conv_output_size, parse_user_cases, random_cases, table_cases
+from nnlessons_cnn_shapes.input_ranks import conv_on_each_layout, flatten_unbatched
 from nnlessons_cnn_shapes.lenet import build_lenet, lenet_params_by_formula, lenet_stages_by_formula
+from nnlessons_cnn_shapes.original_lenet import (
+    C3_INPUTS,
+    c3_params,
+    c5_as_convolution,
+    modern_layers,
+    original_layers,
+    pool2_output,
+)
 from nnlessons_cnn_shapes.plots import tile_maps
 from nnlessons_cnn_shapes.report import Claim, print_claims
+from nnlessons_cnn_shapes.step_edge_filters import edge_filters, uniform_windows
 from nnlessons_cnn_shapes.step_random_checks import compare_once, draw_setting
 
 CPU = torch.device("cpu")
@@ -274,10 +284,84 @@ def test_quick_run_checks_every_claim(run_lesson):
     assert metrics["feature_maps_shape"] == {"n": 1, "c": 32, "h": 24, "w": 24}
     assert metrics["pooled_maps_shape"] == {"n": 1, "c": 32, "h": 12, "w": 12}
     assert metrics["pooled_maps_mean"] > metrics["feature_maps_mean"]
+    # Conv2d takes (C, H, W) as one image and refuses (H, W); Flatten then mistakes channels for the batch
+    assert metrics["conv_refuses_2d_input"] == 1
+    assert metrics["conv_unbatched_output_shape"] == {"c": 1, "h": 3, "w": 3}
+    assert metrics["conv_unbatched_vs_batched_diff"] == 0
+    assert metrics["flatten_unbatched_shape"] == {"rows": 16, "columns": 25}
+    # the 1998 LeNet-5 beside the modern one; C5 on 5x5 maps is fc1
+    assert metrics["lenet1998_trainable_params"] == 60_000 and metrics["lenet1998_c3_params"] == 1_516
+    assert metrics["lenet_fc1_share"] == pytest.approx(48_120 / 61_706)
+    assert metrics["diff_c5_as_conv"] < 1e-5
+    # hand-made edge filters give 0 on flat windows; step 7's random filters give their bias
+    assert metrics["edge_filters_flat_windows"] > 100
+    assert metrics["edge_filters_max_abs_on_flat"] < 1e-6 < metrics["random_filters_min_abs_on_flat"]
+    check_page_against(metrics)
     pngs = sorted(p.rsplit("/", 1)[-1] for p in record["artifacts"] if p.endswith(".png"))
-    assert pngs == ["feature_maps_conv.png", "feature_maps_pool.png"]
+    assert pngs == ["feature_maps_conv.png", "feature_maps_edges.png", "feature_maps_pool.png"]
     for name in pngs:
         assert (record["out_dir"] / name).stat().st_size > 10_000
+
+
+def check_page_against(metrics: dict) -> None:
+    """The page's numbers are the run's: fc1's share, the two LeNet totals; and no 4-D-only claim."""
+    import nnlessons_cnn_shapes
+
+    page = " ".join(nnlessons_cnn_shapes.__doc__.split())
+    assert f"{100 * metrics['lenet_fc1_share']:.0f}% of the parameters (48,120 of {metrics['lenet_param_count']:,})" in page
+    assert (f"the original has {metrics['lenet1998_trainable_params']:,} trainable parameters against the modern "
+            f"variant's {metrics['lenet_param_count']:,}") in page
+    assert "almost all parameters" not in page and "wants a 4-D float tensor" not in page
+    assert "modern variant of LeNet-5" in page and "random filters, never trained" in page
+
+
+# ---- the three new pieces: input ranks, the 1998 LeNet-5, edge filters ----------------------------
+
+
+def test_conv2d_takes_3d_and_4d_input_and_refuses_2d():
+    conv = torch.nn.Conv2d(1, 1, 3, bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(note002_kernel(CPU))
+    results = conv_on_each_layout(conv, note002_input(CPU)[0, 0])
+    (bare, bare_out), (one, one_out), (batch, batch_out) = results
+    assert tuple(bare.shape) == (5, 5) and isinstance(bare_out, str) and "3D (unbatched) or 4D (batched)" in bare_out
+    assert tuple(one_out.shape) == (1, 3, 3) and torch.equal(one_out, batch_out[0])
+    assert batch_out[0, 0].tolist() == [[24, 18, 8], [26, 18, 8], [28, 18, 8]]
+    assert tuple(flatten_unbatched(CPU).shape) == (16, 25)
+
+
+def test_c3_connection_table_is_the_papers():
+    assert len(C3_INPUTS) == 16 and len(set(C3_INPUTS)) == 16
+    assert sorted(map(len, C3_INPUTS)) == [3] * 6 + [4] * 9 + [6]
+    for s2_map in range(6):  # every S2 map feeds 10 of the 16 C3 maps
+        assert sum(s2_map in inputs for inputs in C3_INPUTS) == 10
+    assert c3_params() == 60 * 25 + 16
+    assert sum(params for *_, params in original_layers()) == 60_000  # the paper's "60,000 trainable parameters"
+
+
+def test_c5_as_a_convolution_equals_fc1():
+    torch.manual_seed(0)
+    model = build_lenet()
+    x = torch.randn(3, 1, 32, 32)
+    assert tuple(pool2_output(model, x).shape) == (3, 16, 5, 5)
+    assert c5_as_convolution(model, pool2_output(model, x)) < 1e-5
+    assert [name for name, *_ in modern_layers(model)] == [name for name, *_ in original_layers()]
+    assert sum(params for *_, params in modern_layers(model)) == 61_706
+
+
+def test_edge_filters_sum_to_zero_and_ignore_flat_windows():
+    filters = edge_filters()
+    assert set(filters) == {"horizontal edge", "vertical edge", "diagonal edge"}
+    for weight in filters.values():
+        assert tuple(weight.shape) == (5, 5) and weight.sum().item() == 0 and set(weight.unique().tolist()) == {-1, 0, 1}
+    image = torch.zeros(28, 28)
+    image[10:, :] = 1.0  # a horizontal edge between rows 9 and 10
+    flat = uniform_windows(image)
+    assert flat.shape == (24, 24) and flat[:6].all() and flat[10:].all() and not flat[6:10].any()
+    weight = torch.stack(list(filters.values()))[:, None]
+    maps = F.conv2d(image.view(1, 1, 28, 28), weight)[0]
+    assert maps[:, flat].abs().max() == 0  # flat windows of 0s and of 1s: the +-1 weights cancel exactly
+    assert maps[0, 6:10].abs().min() > 0 and maps[1].abs().max() == 0  # the horizontal filter sees it, the vertical not
 
 
 @pytest.mark.parametrize(

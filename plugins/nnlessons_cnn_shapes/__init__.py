@@ -13,16 +13,20 @@ and puts PyTorch's answer next to each hand result, so you can see that they agr
    evenly) and for hundreds of random cases with different settings per axis.
 2. **Note 002's example**: a 5x5 input and a fixed 3x3 kernel without bias, one row
    per output cell (the window, the products, their sum), then ReLU,
-   `MaxPool2d(2, stride=2, padding=1)` and `Flatten` with their shapes.
+   `MaxPool2d(2, stride=2, padding=1)` and `Flatten` with their shapes; then the
+   same grid given to `Conv2d` as 2-D, 3-D and 4-D input.
 3. **The hand-written loops on random inputs**, with PyTorch as the judge.
 4. **Note 000's colour example**: a 7x7x3 input, one 3x3x3 filter and a bias:
    one sum per colour channel, then the bias.
 5. **Note 001's layer** `Conv2d(5, 10, 3)` on a 1x5x100x100 input: output, weight,
    bias and parameter count.
-6. **LeNet-5** on a 32x32 image, layer by layer, with its parameter count.
-7. **Feature maps** of a digit drawn by the lesson itself (`--digit`), after
-   `Conv2d(1, 32, 5)` and after `MaxPool2d(2, 2)`, saved as
-   `feature_maps_conv.png` and `feature_maps_pool.png`.
+6. **LeNet-5**, in the modern form most courses use, on a 32x32 image, layer by
+   layer, with its parameter count, and the 1998 original beside it.
+7. **Feature maps** of a digit drawn by the lesson itself (`--digit`), after a
+   freshly initialised `Conv2d(1, 32, 5)` (random filters, never trained) and after
+   `MaxPool2d(2, 2)`, saved as `feature_maps_conv.png` and `feature_maps_pool.png`.
+8. **Hand-made edge filters** on the same digit, beside the random ones, saved as
+   `feature_maps_edges.png`.
 
 It ends with a table of every claim the lesson made, the number that backs it, and
 whether it holds; `run.json` holds the same numbers (`max_abs_diff_hand_vs_torch`,
@@ -83,7 +87,14 @@ That is `conv2d_by_hand` in `by_hand.py`. Three things follow from it:
 ## Shapes in PyTorch
 
 Images travel as `[N, C, H, W]`: batch, channels, height, width. A single 5x5
-grey image becomes `[1, 1, 5, 5]`; the lesson shows a 100-high, 60-wide input
+grey image becomes `[1, 1, 5, 5]`, a batch of one. `nn.Conv2d` and the pooling
+layers also take one image without the batch axis, `[C, H, W]` (`[1, 5, 5]`
+here), and give the same numbers without that axis; a bare `[5, 5]` grid has no
+channel axis and is refused. Step 2 runs all three. Other layers are not so
+forgiving: `nn.Flatten()` keeps dimension 0 as the batch, so one unbatched
+`[16, 5, 5]` image comes out as `[16, 25]`, sixteen "images" of 25 numbers, not
+the `[400]` a Linear layer expects. Keeping the batch axis everywhere avoids it.
+The lesson shows a 100-high, 60-wide input
 turning into a 98 x 58 output to make the order visible. Pictures read from files
 usually come as height x width x channels; move the axes with `permute(2, 0, 1)`.
 `reshape(3, 7, 7)` gives the same shape but re-reads the memory in order and mixes
@@ -99,19 +110,30 @@ the colours up; the lesson prints both and their difference.
 - The pooling pitfall table: on negative numbers, padding with zeros would invent
   maxima of 0 at the border. PyTorch pads max pooling with minus infinity, so a
   padded cell can never win.
-- In the LeNet table, almost all parameters sit in the first fully connected
-  layer (48,120 of 61,706): convolutions share their weights across positions,
-  dense layers do not.
-- In the feature-map plots, some filters light up (red) along horizontal strokes,
-  others along the diagonal or on the edges of a stroke. After pooling the maps are
+- In the LeNet table, 78% of the parameters (48,120 of 61,706) sit in the first
+  fully connected layer (the run prints the share): convolutions share their
+  weights across positions, dense layers do not.
+- In the feature-map plots, remember that the 32 filters are random: a new layer's
+  initial weights, never trained. Each map is the digit seen through a random 5x5
+  pattern, so strokes show up in many maps, in red or blue, but no filter has
+  learned to look for anything; `--seed 1` draws others. After pooling the maps are
   half the size and redder: each pooled value is the largest of its 2x2 block, never
   below the block's average, so the mean activation goes up (the lesson prints both
   means) and negative responses fade.
+- Step 8 and `feature_maps_edges.png`: three filters made by hand to mean
+  something, weights of -1, 0 and 1 summing to 0 (brightness growing downwards, to
+  the right, across the diagonal). On every flat patch of the image they give 0,
+  and they answer only on the edges of strokes in their direction, red on one
+  side, blue on the other; step 7's random filters give their bias there instead
+  (the table prints both). A filter that detects something is either made by hand,
+  like these, or learned in training; nothing trained step 7's filters.
 
 ## Pitfalls
 
-- `Conv2d` wants a 4-D float tensor. A 5x5 grid needs `.view(1, 1, 5, 5)`, and a
-  weight assigned by hand must be float with shape `[C_out, C_in, K, K]`.
+- `Conv2d` wants a float tensor of 3 dimensions (one image, `[C, H, W]`) or 4 (a
+  batch, `[N, C, H, W]`). A bare 5x5 grid is refused: `.view(1, 5, 5)` or
+  `.view(1, 1, 5, 5)` first. A weight assigned by hand must be float with shape
+  `[C_out, C_in, K, K]`, even for a single filter.
 - `Flatten` keeps the batch axis: `[1, 16, 5, 5]` becomes `[1, 400]`, not `[400]`.
 - The first `Linear` after the convolutions needs exactly `C * H * W` inputs; work
   it out with the formula (or run one example through the network) before writing
@@ -119,6 +141,31 @@ the colours up; the lesson prints both and their difference.
 - On a GPU, cuDNN may compute float32 convolutions in TF32 (about 3 decimal
   digits). The lesson turns that off while it compares, so differences stay at
   float32 rounding (about 1e-6).
+
+## LeNet-5, then and now
+
+The network of step 6 is the modern variant of LeNet-5 that courses and tutorials
+build today, not the network LeCun, Bottou, Bengio and Haffner published in 1998.
+The shapes are the same (32 -> 28 -> 14 -> 10 -> 5, then 120, 84, 10); the parts
+differ:
+
+- **Squashing, not ReLU**: the original passes the output of every layer up to F6
+  through a scaled tanh, a sigmoid-like function; ReLU came into use much later.
+- **Subsampling, not max pooling**: S2 and S4 add up each 2x2 block, multiply by a
+  trainable coefficient, add a trainable bias and squash: an average pooling with
+  two parameters per map.
+- **Partial connections in C3**: each of its 16 maps reads only 3, 4 or all 6 of
+  S2's maps, by a fixed table (60 of the 96 possible pairs), to save computation
+  and to make the maps differ; the modern conv2 reads all 6.
+- **C5 is a convolution**: 120 filters of 5x5 over all 16 maps. On a 32x32 input
+  its output is 1x1, so it computes exactly what `Flatten` + `Linear(400, 120)`
+  does; the run checks this with fc1's own weights.
+- **The output**: 10 Gaussian radial-basis units, each measuring the distance
+  between F6's 84 values and a fixed code for its class (the loss pushes that
+  distance down), not a Linear layer giving logits to cross-entropy.
+
+Counted from that description, the original has 60,000 trainable parameters
+against the modern variant's 61,706; the run prints both, layer by layer.
 
 ## Where the notes are wrong
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from nnlessons.precision import full_float32
 from nnlessons_cnn_shapes.formula import parse_user_cases
 from nnlessons_cnn_shapes.report import Claim, print_claims
+from nnlessons_cnn_shapes.step_edge_filters import run_edge_filters_step
 from nnlessons_cnn_shapes.step_feature_maps import run_feature_maps_step
 from nnlessons_cnn_shapes.step_formula import run_formula_step
 from nnlessons_cnn_shapes.step_layers import run_conv_layer_step, run_lenet_step
@@ -35,6 +36,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
             lambda: run_conv_layer_step(ctx),
             lambda: run_lenet_step(ctx),
             lambda: run_feature_maps_step(ctx),
+            lambda: run_edge_filters_step(ctx),
         ):
             step_metrics, step_claims = step()
             metrics.update(step_metrics)

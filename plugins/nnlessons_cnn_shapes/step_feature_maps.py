@@ -69,6 +69,8 @@ def run_feature_maps_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]
                       f"Mean activation: {conv_mean:.4f} after the convolution, {pooled_mean:.4f} after pooling. "
                       "Each pooled value is the largest of its 2x2 block, never below the block's average, "
                       "so pooling keeps the red (positive) responses and lets the blue ones fade.")
+    ctx.console.print(f"These {maps.shape[1]} filters are random: the layer's initial weights (seeded), never trained. "
+                      "What they pick out is chance; step 8 puts hand-made edge filters beside them.")
     save_plots(ctx, image, maps, pooled)
     metrics = {
         "feature_maps_shape": dict(zip("nchw", maps.shape)),

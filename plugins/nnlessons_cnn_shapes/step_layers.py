@@ -9,6 +9,7 @@ from torch import nn
 
 from nnlessons_cnn_shapes.by_hand import FLOAT32_TOLERANCE, conv2d_by_hand, max_abs_diff
 from nnlessons_cnn_shapes.lenet import build_lenet, conv_params, lenet_params_by_formula, lenet_stages_by_formula
+from nnlessons_cnn_shapes.original_lenet import show_original_lenet
 from nnlessons_cnn_shapes.report import Claim, shape_text
 
 if TYPE_CHECKING:
@@ -103,17 +104,18 @@ def note_flatten_fails(model: nn.Sequential, device: torch.device) -> bool:
 
 def run_lenet_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     """Note 003's LeNet shapes, corrected, then the full layer table and the parameter count."""
-    ctx.heading("6. Note 003: LeNet-5, layer by layer")
+    ctx.heading("6. Note 003: LeNet-5 (modern variant), layer by layer")
     with ctx.seeded(4):
         model = build_lenet().to(ctx.device)
     generator = ctx.generator(4)
     x = torch.randn(1, 1, 32, 32, generator=generator).to(ctx.device)  # (1, 1, 32, 32)
     shapes = feature_shapes(model, x)
     show_stage_sizes(ctx, shapes)
-    total = ctx.layer_table(model, x, "LeNet-5 layer table (like torchinfo)")
+    total = ctx.layer_table(model, x, "LeNet-5, modern variant: layer table (like torchinfo)")
     formula_total = show_param_formulas(ctx, model)
     numel_total = sum(p.numel() for p in model.parameters())
     refuses_150 = note_flatten_fails(model, ctx.device)
+    original_metrics, original_claims = show_original_lenet(ctx, model, x)
     pool2 = shapes["pool2"]
     metrics = {
         "lenet_param_count": total,
@@ -121,6 +123,7 @@ def run_lenet_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
         "lenet_pool2_shape": dict(zip("nchw", pool2)),
         "lenet_flatten_features": shapes["flatten"][1],
         "lenet_output_features": shapes["fc3"][1],
+        **original_metrics,
     }
     claims = [
         Claim("LeNet after pool2: 16@5x5 (the note says 6@5x5)", str(pool2), "[1, 16, 5, 5]", pool2 == [1, 16, 5, 5]),
@@ -129,5 +132,6 @@ def run_lenet_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
               refuses_150),
         Claim("LeNet: layer table total == formula == sum(p.numel())", total, f"{formula_total} and {numel_total}",
               total == formula_total == numel_total),
+        *original_claims,
     ]
     return metrics, claims

@@ -11,6 +11,7 @@ from torch import nn
 
 from nnlessons_cnn_shapes.by_hand import conv2d_by_hand, max_abs_diff, max_pool2d_by_hand
 from nnlessons_cnn_shapes.examples import note002_input, note002_kernel, try_note002_weight_line
+from nnlessons_cnn_shapes.input_ranks import show_input_ranks
 from nnlessons_cnn_shapes.report import Claim, grid_text, shape_text
 
 if TYPE_CHECKING:
@@ -98,6 +99,7 @@ def run_note002_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
     relu_change = max_abs_diff(stages["ReLU"], by_torch)
     inf_diff, zero_diff = show_pool_padding(ctx, by_torch)
     error = show_note_weight_line(ctx)
+    rank_metrics, rank_claims = show_input_ranks(ctx, x[0, 0], kernel)
     flat = stages["Flatten"]
     metrics = {
         "note002_conv_sum": float(by_torch.sum()),
@@ -107,6 +109,7 @@ def run_note002_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
         "note002_weight_line_fails": int(error is not None),
         "pool_zero_padding_diff": zero_diff,
         "diff_note002": max(conv_diff, pool_hand_diff, inf_diff),
+        **rank_metrics,
     }
     claims = [
         Claim("note 002: by hand == F.conv2d", conv_diff, "0", conv_diff == 0),
@@ -119,5 +122,6 @@ def run_note002_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
         Claim("zero padding would change the pooled values", zero_diff, "> 0", zero_diff > 0),
         Claim("note 002's weight line fails as written", "raises RuntimeError" if error else "runs",
               "raises RuntimeError", error is not None),
+        *rank_claims,
     ]
     return metrics, claims
