@@ -90,8 +90,20 @@ def nnlessons_run(ctx: RunContext) -> dict[str, Any]:
 
     :param ctx: the run context: device, seed, output folder, console,
         parameter values and helpers.
-    :return: metrics, a JSON-serialisable dict of numbers (nested dicts of
-        numbers are fine), recorded in ``run.json``.
+    :return: metrics, a dict recorded as ``run.json``'s ``metrics``: the numbers the
+        same seed on the same device reproduces exactly (measured times go in
+        ``ctx.timings`` instead). Values may be numbers, booleans, strings, ``None``,
+        lists or tuples of them (a loss per epoch), and dicts of any of these, nested;
+        numpy and torch scalars (one element) become plain numbers, ``Path`` text,
+        NaN and infinity ``null``, and dict keys strings. A tensor or array of several
+        values must be turned into a list first (``.tolist()``).
+
+    ``run.json``'s ``status`` says how the run ended: ``ok`` (this hook returned),
+    ``failed`` (it raised; ``error`` holds the sentence of a
+    [`LessonInputError`][nnlessons.errors.LessonInputError], exit code 2, or the
+    exception's type and message, exit code 1), ``interrupted`` (Ctrl-C, exit code 130)
+    or ``terminated`` (SIGTERM, exit code 143). Files saved before a run stopped are
+    kept and listed in ``artifacts``.
     """
 
 

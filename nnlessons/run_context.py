@@ -186,7 +186,16 @@ def print_rule(console: Console, title: Text) -> None:
 
 
 class Params(Mapping[str, Any]):
-    """The lesson's option values, readable as ``ctx.params.lr`` or ``ctx.params["lr"]``."""
+    """The lesson's option values, readable as ``ctx.params.lr`` or ``ctx.params["lr"]``.
+
+    A read-only mapping from each [`Option`][nnlessons.lesson_info.Option]'s name to its value,
+    already of the option's type (``int``, ``float``, ``str``, ``bool``, ``pathlib.Path``, or
+    ``None`` for an option left unset), within its bounds, and the ``--quick`` value under
+    ``--quick`` unless the user gave one. ``dict(ctx.params)`` copies it. A name the lesson
+    did not declare raises ``AttributeError`` (``KeyError`` with brackets). To change a
+    value once the run has started, use
+    [`adjust_param`][nnlessons.run_context.RunContext.adjust_param]: run.json then records it.
+    """
 
     def __init__(self, values: Mapping[str, Any]) -> None:
         self._values = dict(values)
@@ -218,13 +227,32 @@ class Params(Mapping[str, Any]):
 
 
 class ProgressTask:
-    """One progress bar; `advance` it once per step, optionally with the current loss."""
+    """One progress bar, from [`ctx.progress`][nnlessons.run_context.RunContext.progress].
+
+    `advance` it once per step, optionally with a few numbers to show beside the bar::
+
+        with ctx.progress(epochs, "epochs") as bar:
+            for epoch in range(epochs):
+                ...
+                bar.advance(loss=loss.item(), acc=accuracy)
+
+    When progress is off (``--quiet``, or output that is not a terminal) it does nothing.
+    """
 
     def __init__(self, progress: Progress | None, task_id: Any) -> None:
         self._progress = progress
         self._task_id = task_id
 
     def advance(self, steps: int = 1, **fields: float) -> None:
+        """Move the bar `steps` steps on and show `fields` beside it.
+
+        Each field prints as ``name value``, two spaces apart, in the order given; they
+        replace the fields of the previous call. Numbers are shown by
+        [`format_number`][nnlessons.run_context.format_number] (``0.123457``, ``12,345``,
+        ``1e-05``); anything else as ``str(value)``, as plain text (never markup). The bar's
+        line is as wide as the terminal: keep to two or three short fields (``loss=``,
+        ``acc=``) so they fit 80 columns.
+        """
         if self._progress is None:
             return
         status = "  ".join(f"{k} {format_number(v)}" for k, v in fields.items())  # shown without markup
@@ -275,6 +303,7 @@ class RunContext:
     captions: dict[Path, str] = field(default_factory=dict)
     params_adjusted: dict[str, dict[str, Any]] = field(default_factory=dict)
     _scratch: list[Path] = field(default_factory=list, repr=False)
+    _live_progress: Progress | None = field(default=None, repr=False)  # the bar on screen, for bars inside it
 
     # ---- text -----------------------------------------------------------------------------
     def heading(self, text: str) -> None:
@@ -485,9 +514,22 @@ class RunContext:
 
     @contextlib.contextmanager
     def progress(self, total: int, description: str) -> Iterator[ProgressTask]:
-        """A progress bar for `total` steps; silent when progress is off."""
+        """A progress bar for `total` steps; silent when progress is off.
+
+        Bars in a row are fine: each stays on screen, complete, when its block ends. A bar
+        opened inside another's block (batches inside epochs) shows under it while its block
+        runs and goes away when the block ends, leaving the outer bar; see
+        [`ProgressTask.advance`][nnlessons.run_context.ProgressTask.advance] for the fields.
+        """
         if not self.show_progress:
             yield ProgressTask(None, None)
+            return
+        if self._live_progress is not None:  # a second live display would leave stale lines: share the outer one
+            task_id = self._live_progress.add_task(description, total=total, status="")
+            try:
+                yield ProgressTask(self._live_progress, task_id)
+            finally:
+                self._live_progress.remove_task(task_id)
             return
         progress = Progress(
             TextColumn("{task.description}", style="bold", markup=False),
@@ -500,4 +542,8 @@ class RunContext:
         )
         with progress:
             task_id = progress.add_task(description, total=total, status="")
-            yield ProgressTask(progress, task_id)
+            self._live_progress = progress
+            try:
+                yield ProgressTask(progress, task_id)
+            finally:
+                self._live_progress = None
