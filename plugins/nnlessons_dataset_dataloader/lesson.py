@@ -187,7 +187,9 @@ def show_throughput(ctx: RunContext, dataset: CsvDataset) -> dict[str, Any]:
               [(*timing_row(r), round(fastest / r.samples_per_second, 1)) for r in results],
               caption="Measured with time.perf_counter. start-up: until the first batch (iterator, worker processes); "
                       "seconds: the samples after it. x slower: fastest samples/s divided by this row's.")
-    ctx.save_figure(plots.throughput_figure(results, str(ctx.device)), "throughput.png")
+    ctx.save_figure(plots.throughput_figure(results, str(ctx.device)), "throughput.png", caption=(
+        f"Samples per second that each way of making batches of {size} delivered to {ctx.device} in this run, fastest "
+        "at the top, on a log scale. These are measured times: the bars change from run to run and machine to machine."))
     waiting_samples = max(samples // 20, 2 * size)
     waiting = throughput.measure_waiting(dataset, size, workers, waiting_samples, ITEM_WAIT_SECONDS, ctx.device, ctx.seed,
                                          ctx.clock)
@@ -261,8 +263,13 @@ def show_training(ctx: RunContext, dataset: CsvDataset, generated: bool) -> dict
     if generated:
         metrics["generating_rule_accuracy"] = rule_accuracy(test_features, test_labels)
     show_accuracies(ctx, metrics)
+    rule_note = (f" and of the rule that made the labels ({metrics['generating_rule_accuracy']:.3f})"
+                 if "generating_rule_accuracy" in metrics else "")
     ctx.save_figure(plots.training_figure(log, metrics["majority_accuracy"], metrics.get("generating_rule_accuracy")),
-                    "training.png")
+                    "training.png", caption=(
+        "Left: the binary cross-entropy per epoch, on the training batches (their mean) and on the held-out rows "
+        f"(after the epoch). Right: the held-out accuracy per epoch, ending at {metrics['test_accuracy']:.3f}, against "
+        f"the accuracy of always answering the majority label ({metrics['majority_accuracy']:.3f}){rule_note}."))
     return {"training": metrics}
 
 

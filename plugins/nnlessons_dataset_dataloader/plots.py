@@ -12,21 +12,20 @@ from nnlessons_dataset_dataloader.throughput import Throughput
 def training_figure(log: TrainingLog, majority_accuracy: float, rule_accuracy: float | None) -> Figure:
     """Left: training and held-out BCE loss per epoch. Right: held-out accuracy against the baselines."""
     epochs = list(range(1, len(log.train_loss) + 1))
-    fig = Figure(figsize=(10, 4))
+    # 9.5 inches (about 1050 px at dpi 110) with each legend under its panel, where it hides no curve
+    fig = Figure(figsize=(9.5, 5.2), layout="constrained")
     loss_ax, accuracy_ax = fig.subplots(1, 2)
     loss_ax.plot(epochs, log.train_loss, "o-", label="training loss (mean over the epoch's batches)")
     loss_ax.plot(epochs, log.test_loss, "s--", label="held-out loss (after the epoch)")
     loss_ax.set(title="BCE loss per epoch", xlabel="epoch", ylabel="binary cross-entropy")
-    loss_ax.legend(loc="upper right")
     accuracy_ax.plot(epochs, log.test_accuracy, "o-", color="tab:green", label="held-out accuracy")
     accuracy_ax.axhline(majority_accuracy, color="grey", linestyle=":", label=f"always the majority label ({majority_accuracy:.3f})")
     if rule_accuracy is not None:
         accuracy_ax.axhline(rule_accuracy, color="black", linestyle="--", label=f"the rule that made the labels ({rule_accuracy:.3f})")
     accuracy_ax.set(title="Held-out accuracy per epoch", xlabel="epoch", ylabel="accuracy", ylim=(0, 1))
-    accuracy_ax.legend(loc="lower right")
     for ax in (loss_ax, accuracy_ax):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    fig.tight_layout()
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=9)
     return fig
 
 
