@@ -233,6 +233,11 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
             metrics = registry.call(lesson, "nnlessons_run", ctx=ctx)
             if not isinstance(metrics, dict):
                 raise TypeError(f"lesson {info.id!r} returned {type(metrics).__name__} from nnlessons_run, not a dict of metrics")
+            try:
+                record_json({"metrics": metrics})
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"lesson {info.id!r} returned metrics that run.json cannot hold ({exc}); "
+                                f"metrics are numbers, strings, booleans, lists and dicts of them") from None
             record["metrics"] = metrics
             path = finish("ok")
     except KeyboardInterrupt as stop:

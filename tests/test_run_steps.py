@@ -56,3 +56,28 @@ def test_step_markers_split_the_output_when_asked(tmp_path):
     lines = output.splitlines()
     first, second = lines.index("<<nnlessons-step 1>>"), lines.index("<<nnlessons-step 2>>")
     assert first < second and "one" in lines[first:second] and "Numbers" in lines[first + 1]
+
+
+class BadMetrics:
+    """# Bad metrics"""
+
+    @hookimpl
+    def nnlessons_lesson_info(self):
+        return LessonInfo(id="bad-metrics", title="Bad metrics", summary="Returns a set.")
+
+    @hookimpl
+    def nnlessons_run(self, ctx):
+        ctx.write_text("kept.txt", "saved before the end")
+        return {"classes": {1, 2}}
+
+
+def test_metrics_run_json_cannot_hold_fail_the_run_but_keep_run_json(tmp_path):
+    registry = LessonRegistry()
+    registry.add("bad-metrics", BadMetrics())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", "bad-metrics", "--device", "cpu", "--out", str(out)], obj={"registry": registry})
+    assert result.exit_code == 1 and "metrics that run.json cannot hold" in result.output
+    assert "Traceback" not in result.output
+    record = json.loads((out / "run.json").read_text())
+    assert record["status"] == "failed" and record["metrics"] == {} and record["artifacts"] == ["kept.txt"]
+    assert "cannot hold" in record["error"]
