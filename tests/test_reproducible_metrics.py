@@ -21,7 +21,7 @@ from nnlessons.registry import LessonRegistry
 TIMINGS = {
     "dataset-dataloader": {"throughput_samples_per_second", "throughput_times_slower_than_fastest",
                            "waiting_samples_per_second", "waiting_speedup_over_workers0"},
-    "mnist-mlp": {"imagefolder_us_per_image", "tensor_index_us_per_image"},
+    "mnist-mlp": {"imagefolder_us_per_image", "tensor_index_us_per_image", "imagefolder_over_tensor_ratio"},
     "lstm-mnist": {"train_seconds", "train_seconds_by_epoch"},
 }
 BUNDLED = {"manual-grad", "gd-variants", "optimizers", "dataset-dataloader", "classification", "save-load",
