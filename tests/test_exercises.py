@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from nnlessons.practice import catalog
-from nnlessons.practice.child import check_file
 from nnlessons.registry import LessonRegistry
 
 MISTAKES = Path(__file__).parent / "exercise_mistakes"
@@ -23,12 +22,6 @@ BY_ID = {entry.full_id: entry for entry in ENTRIES}
 WRONG = sorted(MISTAKES.glob("*/*/*.py"))
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
 def test_every_bundled_lesson_has_at_least_three_exercises():
     for lesson in REGISTRY.ordered():
         if lesson.source.startswith("nnlessons_"):
@@ -36,20 +29,20 @@ def test_every_bundled_lesson_has_at_least_three_exercises():
 
 
 @pytest.mark.parametrize("full_id", sorted(BY_ID))
-def test_starter_is_not_implemented_yet(tmp_path, full_id):
+def test_starter_is_not_implemented_yet(check_exercise, full_id):
     entry = BY_ID[full_id]
     starter = entry.exercise.starter_text()
     assert ast.get_docstring(ast.parse(starter)), "the starter's docstring is the task"
     assert "NotImplementedError" in starter
-    result = check_file(entry.exercise.check, write(tmp_path, entry.exercise.file_name, starter))
+    result = check_exercise(entry.exercise, starter)
     assert result["status"] == "todo", result
     assert len(entry.exercise.hints) >= 2, "hints come in tiers"
 
 
 @pytest.mark.parametrize("full_id", sorted(BY_ID))
-def test_reference_solution_passes(tmp_path, full_id):
+def test_reference_solution_passes(check_exercise, full_id):
     entry = BY_ID[full_id]
-    result = check_file(entry.exercise.check, write(tmp_path, entry.exercise.file_name, entry.exercise.solution_text()))
+    result = check_exercise(entry.exercise, entry.exercise.solution_text())
     assert result["status"] == "passed", result
 
 
@@ -60,14 +53,14 @@ def test_every_exercise_has_a_wrong_solution_in_the_tests(full_id):
 
 
 @pytest.mark.parametrize("wrong", WRONG, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.stem}")
-def test_wrong_solution_fails_naming_the_mistake(tmp_path, wrong):
+def test_wrong_solution_fails_naming_the_mistake(check_exercise, wrong):
     full_id = f"{wrong.parent.parent.name}/{wrong.parent.name}"
     assert full_id in BY_ID, f"{wrong} is for an exercise that does not exist"
     first_line = wrong.read_text().splitlines()[0]
     assert first_line.startswith("# expect: "), f"{wrong} must start with '# expect: WORDS'"
     expected_words = first_line.removeprefix("# expect: ").strip()
     entry = BY_ID[full_id]
-    result = check_file(entry.exercise.check, write(tmp_path, entry.exercise.file_name, wrong.read_text()))
+    result = check_exercise(entry.exercise, wrong.read_text())
     assert result["status"] in ("failed", "error"), result
     said = " ".join(str(result.get(k) or "") for k in ("message", "mistake", "traceback"))
     assert expected_words.lower() in said.lower(), result

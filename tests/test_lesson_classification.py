@@ -267,8 +267,8 @@ def test_quick_run_shows_everything(run_lesson) -> None:
     pngs = {Path(p).name for p in record["artifacts"] if p.endswith(".png")}
     assert pngs == {"decision_boundary.png", "training_curves.png"}
     for name in pngs:
-        assert (record["out_dir"] / name).stat().st_size > 10_000
-    assert "NaN" not in (record["out_dir"] / "run.json").read_text()  # strict JSON
+        assert (record.out_dir / name).stat().st_size > 10_000
+    assert "NaN" not in (record.out_dir / "run.json").read_text()  # strict JSON
     assert torch.get_num_threads() == 3
 
 

@@ -300,7 +300,7 @@ def test_quick_run_checks_every_claim(run_lesson):
     pngs = sorted(p.rsplit("/", 1)[-1] for p in record["artifacts"] if p.endswith(".png"))
     assert pngs == ["feature_maps_conv.png", "feature_maps_edges.png", "feature_maps_pool.png"]
     for name in pngs:
-        assert (record["out_dir"] / name).stat().st_size > 10_000
+        assert (record.out_dir / name).stat().st_size > 10_000
 
 
 def check_page_against(metrics: dict) -> None:

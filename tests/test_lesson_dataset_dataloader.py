@@ -311,7 +311,7 @@ def test_quick_run_records_every_claim(run_lesson) -> None:
     assert m["training"]["beats_majority"] == 1
     names = {Path(p).name for p in record["artifacts"]}
     assert {"table.csv", "throughput.png", "training.png"} <= names
-    assert all((record["out_dir"] / name).stat().st_size > 0 for name in names)
+    assert all((record.out_dir / name).stat().st_size > 0 for name in names)
 
 
 def test_run_on_a_users_csv_with_other_shape(run_lesson, tmp_path: Path) -> None:

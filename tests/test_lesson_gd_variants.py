@@ -147,7 +147,7 @@ def test_default_run_metrics_and_plots(run_lesson):
     names = {Path(p).name for p in record["artifacts"]}
     assert {"loss_curves.png", "sgd_per_sample_loss.png", "early_return_bug.png"} <= names
     for name in names:
-        assert (record["out_dir"] / name).stat().st_size > 0
+        assert (record.out_dir / name).stat().st_size > 0
 
 
 def check_page_numbers(metrics: dict) -> None:

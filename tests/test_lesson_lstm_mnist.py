@@ -319,9 +319,9 @@ def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) 
     assert set(metrics["test_accuracy_by_epoch"]) == {"1", "2", "3", "4"}
     assert metrics["compare_steps"] == 4  # 4 epochs of one batch: the race is cut to the steps both made
     names = {Path(p).name for p in record["artifacts"]}
-    assert PNGS | {"lstm_mnist_state_dict.pt"} <= names and (record["out_dir"] / "run.json").is_file()
-    assert all((record["out_dir"] / p).stat().st_size > 1000 for p in record["artifacts"] if p.endswith(".png"))
-    state = torch.load(record["out_dir"] / "lstm_mnist_state_dict.pt", weights_only=True)
+    assert PNGS | {"lstm_mnist_state_dict.pt"} <= names and (record.out_dir / "run.json").is_file()
+    assert all((record.out_dir / p).stat().st_size > 1000 for p in record["artifacts"] if p.endswith(".png"))
+    state = torch.load(record.out_dir / "lstm_mnist_state_dict.pt", weights_only=True)
     assert tuple(state["lstm.weight_hh_l0"].shape) == (400, 100)
 
 

@@ -239,7 +239,7 @@ def test_quick_run_shows_everything(run_lesson) -> None:
     pngs = {Path(p).name for p in record["artifacts"] if p.endswith(".png")}
     assert pngs == {"loss_curves.png", "fits.png"}
     for name in pngs:
-        assert (record["out_dir"] / name).stat().st_size > 10_000
+        assert (record.out_dir / name).stat().st_size > 10_000
     assert torch.get_num_threads() == 3
 
 

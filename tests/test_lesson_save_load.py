@@ -249,7 +249,7 @@ def test_quick_run_restores_exactly_here_and_in_a_fresh_process(run_lesson) -> N
     assert m["size_difference_bytes"]["hidden10"] == m["size_difference_bytes"]["hidden1000"]
     assert m["safe_load_refused_code"] == 1 and m["unsafe_load_ran_code"] == 1
     assert m["fit_height_above_x_squared"] == pytest.approx(0.1, abs=0.01)
-    out = record["out_dir"]
+    out = record.out_dir
     assert {Path(p).name for p in record["artifacts"]} >= {"whole_model.pt", "state_dict.pt", "fits.png"}
     from_state = storage.load_state_dict_safely(out / "state_dict.pt", CPU, hidden=10)
     from_whole = storage.load_whole_trusting(PinnedFile.of(out / "whole_model.pt"), CPU)

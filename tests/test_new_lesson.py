@@ -80,7 +80,7 @@ def test_installed_package_is_listed_and_not_broken(made):
     assert lesson["broken"] is False, lesson["error"]
     assert lesson["source"] == MODULE
     assert lesson["title"] == "Demo new lesson"
-    assert {o["flag"] for o in lesson["options"]} == {"--lr", "--steps", "--points"}
+    assert {o["flag"] for o in lesson["options"]} == {"--lr", "--steps", "--points", "--x-min", "--x-max"}
 
 
 def test_installed_lesson_runs_and_its_claims_hold(made):
@@ -103,7 +103,17 @@ def test_the_package_passes_its_own_tests(made):
         cwd=made["root"], env=env_with(made["site"]), capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b5 passed\b", result.stdout), result.stdout
+    assert re.search(r"\b8 passed\b", result.stdout), result.stdout
+
+
+def test_the_packages_tests_use_only_the_documented_fixtures():
+    """No nnlessons internals in the new lesson's tests: the fixtures of nnlessons.testing cover each case."""
+    test = render(Names.of("my-lesson"))["tests/test_nnlessons_my_lesson.py"]
+    imported = set(re.findall(r"^(?:from|import) (\S+)", test, flags=re.M))
+    assert imported == {"__future__", "nnlessons_my_lesson", "nnlessons_my_lesson.exercises"}
+    for fixture in ("run_lesson", "expect_usage_error", "check_device_placement", "check_exercise"):
+        assert f"({fixture})" in test, fixture
+    assert 'message="--x-min 2 is not below --x-max 1"' in test  # the nnlessons_check_params rule
 
 
 def test_installed_lessons_exercise_is_practised_and_checked(made):

@@ -32,7 +32,7 @@ FILES = (
     ("pyproject.toml", "pyproject.toml.tmpl", "the package and its nnlessons.lessons entry point"),
     ("README.md", "README.md.tmpl", "how to install, run and test it"),
     ("{module}/__init__.py", "lesson.py.tmpl", "the lesson page (docstring) and its hooks"),
-    ("tests/test_{module}.py", "test_lesson.py.tmpl", "a test that runs it and checks run.json"),
+    ("tests/test_{module}.py", "test_lesson.py.tmpl", "its tests, with the fixtures of nnlessons.testing"),
     ("{module}/exercises/__init__.py", "exercises_init.py.tmpl", "its exercises, for nnlessons practice"),
     ("{module}/exercises/gradient_by_hand.py", "exercise_starter.py.tmpl", "an exercise's starter file (the task)"),
     ("{module}/exercises/solutions/__init__.py", "solutions_init.py.tmpl", "the reference solutions' package"),
