@@ -309,9 +309,23 @@ def test_quick_run_records_every_claim(run_lesson) -> None:
     assert timings["waiting_speedup_over_workers0"]["waiting_workers0"] == 1.0
     assert not {"throughput_samples_per_second", "waiting_samples_per_second", "waiting_speedup_over_workers0"} & set(m)
     assert m["training"]["beats_majority"] == 1
+    assert f"about {m['training']['majority_accuracy']:.2f} on the default held-out rows" in page_text()  # seed 0
     names = {Path(p).name for p in record["artifacts"]}
     assert {"table.csv", "throughput.png", "training.png"} <= names
-    assert all((record.out_dir / name).stat().st_size > 0 for name in names)
+    assert all((record["out_dir"] / name).stat().st_size > 0 for name in names)
+
+
+def page_text() -> str:
+    import nnlessons_dataset_dataloader
+
+    return " ".join(nnlessons_dataset_dataloader.__doc__.split())
+
+
+def test_the_page_claims_no_timing_order_the_run_does_not_measure() -> None:
+    page = page_text()
+    assert "are many times slower" not in page and "slower still" not in page  # orderings a busy machine can flip
+    assert "where `num_workers=2` is faster" not in page and "slower, not faster" not in page
+    assert "read the ranking off your own run" in page
 
 
 def test_run_on_a_users_csv_with_other_shape(run_lesson, tmp_path: Path) -> None:

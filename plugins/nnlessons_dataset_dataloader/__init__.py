@@ -94,14 +94,17 @@ table to the device:
    device.
 
 What to look for: for small in-memory rows the cost is **Python overhead per
-sample**, not arithmetic, so the per-item paths (1, 3) are many times slower
-than fetching a whole batch at once (4) or slicing (5), and worker processes
-(2) are slower still: each batch is pickled, sent between processes and
-unpacked, which costs more than building it. Workers pay off when getting one
-sample is slow and *waits* (reading and decoding an image file, a network
-read): then several processes wait side by side. The second table shows this
-with a dataset whose every item sleeps 1 ms, standing in for a file read. The
-numbers come from this run on this machine; they vary from run to run.
+sample**, not arithmetic. The per-item paths (1, 3) make `B` Python calls and a
+`torch.stack` per batch where fetching a whole batch at once (4) or slicing (5)
+makes one call; worker processes (2) add to the per-item work the pickling of
+each batch, its trip between processes and its unpacking. Workers pay off when
+getting one sample is slow and *waits* (reading and decoding an image file, a
+network read): then several processes wait side by side. The second table tries
+this with a dataset whose every item sleeps 1 ms, standing in for a file read.
+How much each of these costs is what the tables measure: the "x slower" column
+and the caption of the second table compare the ways with this run's numbers,
+on this machine. Timings vary from run to run, and a machine busy with other
+work can change their order, so read the ranking off your own run.
 
 ## The classifier
 
@@ -130,7 +133,8 @@ splitting work across threads.
 - Section 3: epoch 1 and epoch 2 differ in almost every position; loaders A and
   B (same seed) differ in none.
 - Section 5 and `throughput.png`: samples per second and "x slower than
-  fastest"; then the waiting dataset, where `num_workers=2` is faster.
+  fastest"; then the waiting dataset, with each worker count's samples per second
+  relative to `num_workers=0` in this run.
 - Section 6 and `training.png`: the loss falling and held-out accuracy well
   above the majority line.
 
@@ -143,7 +147,9 @@ splitting work across threads.
   method, Python 3.14's default on Linux) each worker imports the dataset's
   class by module path. Define it at module level in an importable file and
   guard the script's entry with `if __name__ == "__main__":`.
-- **Workers for tiny in-memory data**: slower, not faster (section 5).
+- **Workers for tiny in-memory data**: each batch pays for pickling and a trip
+  between processes, which can cost more than building it; section 5 measures
+  whether it does on your machine.
 - **Reproducibility**: pass `generator=torch.Generator().manual_seed(...)` to
   the `DataLoader` (and to `random_split`) instead of relying on global state.
 - **`drop_last=True` on a small dataset** can leave zero batches when `B > N`.
