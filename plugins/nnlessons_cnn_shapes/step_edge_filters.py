@@ -74,7 +74,10 @@ def run_edge_filters_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]
                       "seem to follow is chance. A filter that detects something is made by hand, like these, or "
                       f"learned in training. {EDGES_FIGURE} shows where each edge filter answers on the same digit.")
     ctx.save_figure(feature_map_figure(image, maps, "after 3 hand-made edge filters (5x5, no bias)",
-                                       float(maps.abs().max())), EDGES_FIGURE)
+                                       float(maps.abs().max())), EDGES_FIGURE, caption=(
+        f"The drawn '{ctx.params.digit}' (top) and what the {', '.join(filters)} filters (left to right; weights -1, 0 "
+        "and 1 summing to 0) make of it (bottom): white (0) wherever the 5x5 window under the filter is flat, red "
+        "or blue where the brightness changes under it."))
     edge_flat = float(maps[:, flat].abs().max()) if flat.any() else float("nan")
     random_flat = float(random_maps[0, :shown_random][:, flat].abs().min()) if flat.any() else float("nan")
     metrics = {

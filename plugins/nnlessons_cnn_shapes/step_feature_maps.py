@@ -53,8 +53,16 @@ def save_plots(ctx: RunContext, image: torch.Tensor, maps: torch.Tensor, pooled:
     """Both image grids on the colour scale of the conv maps, so the two figures compare."""
     limit = float(maps.abs().max())
     conv_title = f"after Conv2d(1, {maps.shape[1]}, {KERNEL})"
-    ctx.save_figure(feature_map_figure(image, maps[0], conv_title, limit), "feature_maps_conv.png")
-    ctx.save_figure(feature_map_figure(image, pooled[0], "after MaxPool2d(2, 2)", limit), "feature_maps_pool.png")
+    channels, side, pooled_side = maps.shape[1], maps.shape[-1], pooled.shape[-1]
+    plural = "s" if channels > 1 else ""
+    ctx.save_figure(feature_map_figure(image, maps[0], conv_title, limit), "feature_maps_conv.png", caption=(
+        f"The drawn '{ctx.params.digit}' (top) and the {channels} feature map{plural}, {side}x{side} each, that a "
+        f"Conv2d(1, {channels}, {KERNEL}) with random, untrained filters makes of it (bottom): red where a filter's "
+        "output is positive, blue where it is negative. A map's channel is its row's start plus its column's offset."))
+    ctx.save_figure(feature_map_figure(image, pooled[0], "after MaxPool2d(2, 2)", limit), "feature_maps_pool.png", caption=(
+        f"The same {channels} map{plural} after MaxPool2d(2, 2), {pooled_side}x{pooled_side} each, on the colour scale of the "
+        "maps before pooling: each value is the largest of a 2x2 block, so a block's strongest red keeps its full "
+        f"strength. Mean activation: {float(maps.mean()):.4f} before pooling, {float(pooled.mean()):.4f} after."))
 
 
 def run_feature_maps_step(ctx: RunContext) -> tuple[dict[str, Any], list[Claim]]:
