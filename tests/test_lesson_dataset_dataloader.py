@@ -312,7 +312,7 @@ def test_quick_run_records_every_claim(run_lesson) -> None:
     assert f"about {m['training']['majority_accuracy']:.2f} on the default held-out rows" in page_text()  # seed 0
     names = {Path(p).name for p in record["artifacts"]}
     assert {"table.csv", "throughput.png", "training.png"} <= names
-    assert all((record["out_dir"] / name).stat().st_size > 0 for name in names)
+    assert all((record.out_dir / name).stat().st_size > 0 for name in names)
 
 
 def page_text() -> str:
