@@ -159,7 +159,7 @@ def nnlessons_lesson_info() -> LessonInfo:
                    min=0.0, max=1e30),
             Option("grid", int, 200, "Grid points per side for the decision-boundary picture.", min=10, max=1000, quick=60),
         ),
-        order=50,
+        order=40,
     )
 
 

@@ -203,7 +203,7 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("epochs", int, 20, "Training epochs of the classifier.", min=1, max=1000, quick=5),
             Option("lr", float, 0.02, "Adam learning rate of the classifier.", min=1e-5, max=1.0),
         ),
-        order=40,
+        order=50,
         cpu_threads=1,  # tiny tensors: one thread beats thread hand-offs (--threads overrides)
     )
 

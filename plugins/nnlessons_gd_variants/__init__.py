@@ -161,7 +161,7 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("w0", float, 1.0, "Starting weight.", min=-100.0, max=100.0),
             Option("shuffle", bool, False, "Shuffle the samples every epoch (the notes use a fixed order)."),
         ),
-        order=20,
+        order=10,
         cpu_threads=1,  # three-element tensors: extra threads only add overhead
     )
 

@@ -199,7 +199,7 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("adam_lr", float, 0.003, "Learning rate of Adam (the notes use 0.001; see the lesson).", min=1e-6, max=1.0),
             Option("batch_size", int, 16, "Mini-batch size of the Adam run.", min=1, max=4096),
         ),
-        order=10,
+        order=20,
         cpu_threads=1,  # 278 x 14 x 128 matrices: a second thread costs more than it saves
     )
 
