@@ -326,6 +326,7 @@ def test_the_page_claims_no_timing_order_the_run_does_not_measure() -> None:
     assert "are many times slower" not in page and "slower still" not in page  # orderings a busy machine can flip
     assert "where `num_workers=2` is faster" not in page and "slower, not faster" not in page
     assert "read the ranking off your own run" in page
+    assert "the right number is 0" not in page  # a timing claim: section 5 measures it instead
 
 
 def test_run_on_a_users_csv_with_other_shape(run_lesson, tmp_path: Path) -> None:

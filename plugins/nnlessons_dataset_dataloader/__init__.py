@@ -163,8 +163,10 @@ splitting work across threads.
   `Dataset()` builds fine; only `Dataset()[0]` fails (NotImplementedError) and
   `len(Dataset())` (TypeError). The lesson runs all three.
 - "`num_workers` is multi-threading, usually 4 or 8": workers are separate
-  processes, and for small in-memory data the right number is 0 (section 5
-  measures it). 4 or 8 suits slow per-item loading, bounded by the CPU cores.
+  processes. For small in-memory data each batch they build must also be pickled
+  and sent back, so 0 workers is the natural choice; section 5 measures what
+  workers cost or save on your machine. Several workers suit slow per-item
+  loading that waits (files, network), bounded by the CPU cores.
 - "`xy[:, -1]` gives a list instead of a matrix": it gives a one-axis array of
   shape `(N,)`; the problem is the missing column axis, which `BCELoss` rejects.
 - Note 000 calls zeroing gradients and back-propagating in its `loss_batch`
