@@ -93,7 +93,9 @@ def image_folder_step(ctx: RunContext, train_split: MnistSplit, train_data: Tens
                "from run to run. Training below indexes on-device tensors; the dataset-dataloader lesson compares "
                "more ways to load data.")
     ctx.console.print(route_timing.timing_verdict(folder_us, tensor_us))
-    ctx.save_figure(plots.batch_grid_figure(first_images[:, 0].cpu().numpy(), first_labels.cpu().numpy()), "folder_batch.png")
+    ctx.save_figure(plots.batch_grid_figure(first_images[:, 0].cpu().numpy(), first_labels.cpu().numpy()), "folder_batch.png",
+                    caption=(f"The first {min(len(first_labels), 16)} images of one shuffled batch as ImageFolder reads "
+                             "them back from the PNG files, each with the label it took from its class folder's name."))
     batch_shape = dict(zip(("batch", "channels", "height", "width"), first_images.shape))
     return {**check, "imagefolder_files": len(written), "imagefolder_batch_shape": batch_shape,
             "imagefolder_channels_without_grayscale": rgb_shape[0]}
@@ -179,7 +181,13 @@ def training_section(ctx: RunContext, model: MnistMLP, train_data: TensorData, t
     start_norms = start_gradient_norms(ctx, initial_weights, train_data)
     pitfall = fit(ctx, SoftmaxThenCrossEntropyNet(twin), train_data, test_data, 1, "softmax -> loss, 1 epoch")
     metrics = pitfall_table(ctx, history, pitfall, start_norms)
-    ctx.save_figure(plots.loss_figure(history, pitfall, metrics["softmax_pitfall_loss_floor"], 1 / N_CLASSES), "loss.png")
+    ctx.save_figure(plots.loss_figure(history, pitfall, metrics["softmax_pitfall_loss_floor"], 1 / N_CLASSES), "loss.png",
+                    caption=(
+        "Left: the training loss of each mini-batch for the network trained on logits (blue, with its test loss after "
+        "each epoch) and for the notes' softmax-then-loss network (red, one epoch from the same start), which can never "
+        f"go below the dashed line at {metrics['softmax_pitfall_loss_floor']:.4f}. Right: test accuracy per epoch: "
+        f"{history.test_accuracies[-1]:.1%} at the end on logits, {pitfall.test_accuracies[0]:.1%} after the notes' "
+        "one epoch."))
     metrics.update(test_loss=history.test_losses[-1], test_accuracy=history.test_accuracies[-1],
                    final_train_loss=history.step_losses[-1], chance_accuracy=1 / N_CLASSES)
     return metrics
@@ -214,7 +222,11 @@ def probabilities_step(ctx: RunContext, model: MnistMLP, test_data: TensorData, 
                       f"argmax(probabilities) != argmax(logits) for {argmax_mismatches} of them")
     fig = plots.probabilities_figure(test_split.images[shown.cpu()].numpy(), labels.cpu().numpy(),
                                      probabilities[shown].cpu().numpy(), notes)
-    ctx.save_figure(fig, "probabilities.png")
+    right = int((probabilities[shown].argmax(dim=1) == labels).sum())
+    ctx.save_figure(fig, "probabilities.png", caption=(
+        f"The trained network's softmax probabilities for {len(shown)} test digits, one row each (the first ones, then "
+        "the ones it is least sure of): darker is more probable, the predicted digit is bold, the true digit boxed "
+        f"in green. Each row sums to 1; the prediction is right for {right} of these {len(shown)}."))
     return {"softmax_sum_max_abs_diff": sum_diff, "softmax_argmax_mismatches": argmax_mismatches}
 
 

@@ -72,7 +72,10 @@ def show_flattening(ctx: RunContext, model: MnistMLP, digits: TensorData) -> dic
         (f"row {inkiest_row} of the '{SHOWN_DIGIT}' (its most ink)", f"positions {start}..{start + SIDE - 1} of 784"),
     ], caption=f"{FLATTEN_FIGURE}: the digit and its 784 numbers; the network never learns which pixels were neighbours")
     fig = plots.flattened_digit_figure(image.cpu().numpy(), model.flatten(image[None])[0].cpu().numpy(), inkiest_row)
-    ctx.save_figure(fig, FLATTEN_FIGURE)
+    ctx.save_figure(fig, FLATTEN_FIGURE, caption=(
+        f"Top: the drawn '{SHOWN_DIGIT}', {SIDE} x {SIDE} pixels, with row {inkiest_row} (its row with the most ink) boxed. "
+        f"Bottom: the same pixels as the {IMAGE_PIXELS} numbers the first Linear layer receives, one image row after "
+        f"another; row {inkiest_row} is positions {start}..{start + SIDE - 1}, shaded."))
     return checks
 
 
@@ -101,7 +104,10 @@ def show_templates(ctx: RunContext, model: MnistMLP, digits: TensorData) -> dict
               caption=f"max abs difference {difference:.2e}; {TEMPLATE_FIGURE} shows the templates (random at the start, "
                       f"uniform in +-1/sqrt(784) = +-{IMAGE_PIXELS ** -0.5:.4f})")
     fig = plots.hidden_unit_templates_figure(templates.cpu().numpy(), contributions.cpu().numpy(), by_layer.cpu().numpy())
-    ctx.save_figure(fig, TEMPLATE_FIGURE)
+    ctx.save_figure(fig, TEMPLATE_FIGURE, caption=(
+        f"The first {units} hidden unit{'s' if units > 1 else ''} of the untrained network. Top: a unit's "
+        f"{IMAGE_PIXELS} weights drawn as a {SIDE} x {SIDE} template (random at the start). Bottom: the template "
+        f"times the drawn '{SHOWN_DIGIT}', pixel by pixel; their sum plus the bias is the unit's output, in the title."))
     return {"template_vs_linear_max_abs_diff": difference}
 
 
