@@ -133,7 +133,10 @@ def show_row_reading(ctx: RunContext, images: torch.Tensor, outputs: torch.Tenso
     )
     fig = plots.rows_as_time_steps_figure(ink.cpu().numpy(), outputs.cpu().numpy(), changes.cpu().numpy(),
                                           list(DRAWABLE_DIGITS))
-    ctx.save_figure(fig, ROW_READING_FIGURE)
+    ctx.save_figure(fig, ROW_READING_FIGURE, caption=(
+        f"The drawn digits {', '.join(DRAWABLE_DIGITS)} as the untrained LSTM reads them, one block each: the image, "
+        "whose row t is the input of time step t; the hidden state h_t after each step, on the same vertical axis; "
+        "and how far the state moves at each step, ||h_t - h_(t-1)||."))
     one = DRAWABLE_DIGITS.index("1")
     return {"drawn_one_smallest_move_on_ink": changes[one, int(on_ink[one].argmin())].item(),
             "drawn_one_biggest_move": changes[one].max().item()}
