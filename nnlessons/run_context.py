@@ -111,10 +111,13 @@ class _ColumnLayout:
     :ivar right: every non-empty cell reads as a number, so the column is right-aligned.
     :ivar whole: the width of its widest cell that must stay on one line (any number, and every
         cell of a no-wrap column); 0 when it has none.
+    :ivar solid: every cell must stay on one line (all numbers, or a no-wrap column), so the column
+        can be given exactly `whole` columns; a column mixing text and numbers only gets it as a minimum.
     """
 
     right: bool
     whole: int
+    solid: bool = False
 
 
 def _layout(cells: Sequence[RenderableType], nowrap: bool) -> _ColumnLayout:
@@ -122,7 +125,8 @@ def _layout(cells: Sequence[RenderableType], nowrap: bool) -> _ColumnLayout:
     numbers = [c for c in filled if _looks_like_number(c)]
     unbreakable = [c for c in filled if isinstance(c, Text)] if nowrap else numbers
     widest = max((max(len(line) for line in c.plain.splitlines() or [""]) for c in unbreakable), default=0)
-    return _ColumnLayout(right=bool(numbers) and len(numbers) == len(filled), whole=widest)
+    all_numbers = bool(numbers) and len(numbers) == len(filled)
+    return _ColumnLayout(right=all_numbers, whole=widest, solid=all_numbers or (nowrap and bool(filled)))
 
 
 def _number_column_width(name: str, widest: int) -> int:
@@ -135,16 +139,42 @@ def _natural_width(console: Console, table: Table) -> int:
     return Measurement.get(console, console.options.update_width(10_000), table).maximum
 
 
-def _columns_fit(columns: Sequence[str], widths: Sequence[int], console_width: int) -> bool:
-    """Whether number columns at full width and text columns at MIN_TEXT_COLUMN fit, with padding and borders."""
-    content = sum(_number_column_width(name, w) if w else MIN_TEXT_COLUMN for name, w in zip(columns, widths))
+def _columns_fit(columns: Sequence[str], layouts: Sequence[_ColumnLayout], console_width: int) -> bool:
+    """Whether solid columns at full width and text columns at MIN_TEXT_COLUMN (or their widest number) fit."""
+    content = sum(_number_column_width(name, layout.whole) if layout.solid else max(MIN_TEXT_COLUMN, layout.whole)
+                  for name, layout in zip(columns, layouts))
     return content + 3 * len(columns) + 1 <= console_width
+
+
+def _text_width(cells: Sequence[RenderableType]) -> int:
+    """The widest line among a column's text cells."""
+    return max((max(len(line) for line in c.plain.splitlines() or [""]) for c in cells if isinstance(c, Text)), default=0)
+
+
+def _mixed_widths(columns: Sequence[str], body: list[list[RenderableType]], layouts: Sequence[_ColumnLayout],
+                  console_width: int) -> list[int | None]:
+    """Exact widths for columns mixing text and numbers in a table too wide for the terminal.
+
+    rich would squeeze such a column below its widest number; it gets its natural width, capped
+    at an even share of the room the solid columns leave, but never less than its widest number.
+    """
+    solid = sum(_number_column_width(name, layout.whole) for name, layout in zip(columns, layouts) if layout.solid)
+    flexible = [i for i, layout in enumerate(layouts) if not layout.solid]
+    room = console_width - solid - 3 * len(columns) - 1
+    share = room // max(len(flexible), 1)
+    widths: list[int | None] = [None] * len(columns)
+    for i in flexible:
+        if layouts[i].whole:
+            natural = max(_text_width([row[i] for row in body]), len(columns[i]))
+            widths[i] = max(layouts[i].whole, min(natural, share))
+    return widths
 
 
 def _columns_table(title: str, columns: Sequence[str], body: list[list[RenderableType]],
                    footer: list[RenderableType] | None, caption: str | None, layouts: Sequence[_ColumnLayout],
-                   fixed: bool) -> Table:
-    """The table as columns: a column with unbreakable cells at least as wide as the widest (exactly, when `fixed`)."""
+                   fixed_widths: Sequence[int | None] | None = None) -> Table:
+    """The table as columns: a column with unbreakable cells at least as wide as the widest; `fixed_widths`
+    gives some columns an exact width (a table too wide for the terminal)."""
     table = Table(title=_cell(title), caption=_cell(caption), show_footer=footer is not None, title_justify="left")
     for index, (name, layout) in enumerate(zip(columns, layouts)):
         table.add_column(
@@ -152,7 +182,7 @@ def _columns_table(title: str, columns: Sequence[str], body: list[list[Renderabl
             justify="right" if layout.right else "left",
             footer=footer[index] if footer is not None else "",
             min_width=layout.whole or None,
-            width=_number_column_width(name, layout.whole) if fixed and layout.whole else None,
+            width=fixed_widths[index] if fixed_widths is not None else None,
             overflow="fold",
         )
     for row in body:
@@ -223,7 +253,6 @@ class Params(Mapping[str, Any]):
         if name not in self._values:
             raise KeyError(f"lesson has no option {name!r}")
         self._values[name] = value
-
 
 
 class ProgressTask:
@@ -385,16 +414,17 @@ class RunContext:
         last = [_cell(value, spec) for value, spec in zip(footer, specs)] if footer is not None else None
         layouts = [_layout([row[i] for row in body] + ([last[i]] if last is not None else []), name in nowrap)
                    for i, name in enumerate(columns)]
-        table = _columns_table(title, columns, body, last, caption, layouts, fixed=False)
+        table = _columns_table(title, columns, body, last, caption, layouts)
         if _natural_width(self.console, table) > self.console.width:
             # Too wide: rich would shrink every column, then widen the number columns back to their
             # numbers and crop the lines at the terminal's edge. Number columns get exactly their
             # width instead and only text wraps; when even that does not fit, one block per row.
-            widths = [layout.whole for layout in layouts]
-            table = (_columns_table(title, columns, body, last, caption, layouts, fixed=True)
-                     if _columns_fit(columns, widths, self.console.width)
-                     else _records_table(title, columns, body, last, caption, max(widths, default=0),
-                                         self.console.width))
+            exact = [_number_column_width(name, layout.whole) if layout.solid and layout.whole else mixed
+                     for name, layout, mixed in zip(columns, layouts, _mixed_widths(columns, body, layouts, self.console.width))]
+            table = (_columns_table(title, columns, body, last, caption, layouts, exact)
+                     if _columns_fit(columns, layouts, self.console.width)
+                     else _records_table(title, columns, body, last, caption,
+                                         max((layout.whole for layout in layouts), default=0), self.console.width))
         self.console.print(table)
         return table
 
