@@ -1,6 +1,6 @@
 """The MNIST data layer: a cached, verified copy of MNIST for any lesson that needs real digits.
 
-Lessons declare the two options and load a split::
+Lessons declare the two options and load a split:
 
     from nnlessons.mnist import data_dir_option, download_option, load_mnist, batches
 
