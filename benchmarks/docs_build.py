@@ -40,8 +40,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site_dir or Path(tmp) / "site"
         seconds = build(site)
-        pages = sorted(site.rglob("index.html"))
-        lessons = sorted((site / "lessons").glob("*/index.html"))
+        # the offline build writes one NAME.html per page (links work opened from disk)
+        pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.relative_to(site).parts)
+        lessons = sorted((site / "lessons").glob("*.html"))
         images = sorted((site / "lessons").glob("*/output/*.png"))
         terminals = sum(p.read_text().count('class="nnl-terminal"') for p in pages)
         print(f"cpu cores            {os.cpu_count()}")
@@ -51,8 +52,8 @@ def main() -> None:
         print(f"output images        {len(images)}")
         print(f"terminal blocks      {terminals}")
         for page in lessons:
-            count = len(list(page.parent.glob("output/*.png")))
-            print(f"  {page.parent.name:<20} {count} image(s)")
+            count = len(list((page.parent / page.stem).glob("output/*.png")))
+            print(f"  {page.stem:<20} {count} image(s)")
 
 
 if __name__ == "__main__":

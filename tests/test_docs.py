@@ -466,6 +466,14 @@ def test_split_steps_cuts_at_the_markers_and_drops_only_the_heading_rule(tmp_pat
     assert [(p.path.name, p.caption) for p in steps[2].plots] == [("b.png", None)]
 
 
+def test_dim_terminal_text_reads_on_the_dark_block():
+    lesson_runs = hook_module("lesson_runs")
+    block = lesson_runs.ansi_to_html("\x1b[2;3ma table caption\x1b[0m and \x1b[2;31mdim red\x1b[0m")
+    caption_style = re.search(r'<span style="([^"]*)">a table caption', block).group(1)
+    assert f"color: {lesson_runs.DIM_GREY}" in caption_style  # rich would blend it half into the background
+    assert re.search(r"<span style=\"color: #f4005f[^\"]*\">dim red", block), "a dim colour keeps its own colour (undimmed)"
+
+
 def test_a_step_title_is_shown_literally_in_its_heading():
     lesson_pages = hook_module("lesson_pages")
     import markdown

@@ -82,3 +82,24 @@ def test_every_page_fits_its_width_and_loads_nothing_from_another_host(site, bro
         if load.errors:
             problems.append(f"{name}: script errors {load.errors[:2]}")
     assert not problems, f"at {width} px, {palette}:\n" + "\n".join(problems)
+
+
+#: for each aligned formula: the left edges of its second column and the right edges of its first, per row
+ALIGNMENT = """[...document.querySelectorAll('.nnl-math mtable')].map(table => {
+  const rows = [...table.children].filter(r => r.children.length >= 2);
+  const edge = (cell, side) => { const kids = [...cell.children].filter(k => k.getBoundingClientRect().width > 0);
+                                 return kids.length ? Math.round(kids[side === 'left' ? 0 : kids.length - 1].getBoundingClientRect()[side]) : null; };
+  return {left: rows.map(r => edge(r.children[1], 'left')), right: rows.map(r => edge(r.children[0], 'right')).filter(x => x !== null)};
+})"""
+
+
+def test_aligned_formulas_line_up_their_equals_signs(site, browser):
+    """Chrome's MathML centres table cells (it ignores columnalign): nnlessons.css aligns them as LaTeX does."""
+    browser.emulate(*SIZES["desktop"], dark=False)
+    tables = 0
+    for page in sorted((site / "lessons").glob("*.html")):
+        for formula in browser.load(page.as_uri(), ALIGNMENT).value:
+            tables += 1
+            assert max(formula["left"]) - min(formula["left"]) <= 1, f"{page.name}: the second column does not line up {formula}"
+            assert max(formula["right"]) - min(formula["right"]) <= 1, f"{page.name}: the first column does not line up {formula}"
+    assert tables >= 10
