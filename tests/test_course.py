@@ -14,7 +14,7 @@ from nnlessons.registry import LessonRegistry
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = ("000", "001", "002", "003", "004")
 BUNDLED = ("gd-variants", "manual-grad", "optimizers", "classification", "dataset-dataloader", "save-load",
-           "cnn-shapes", "mnist-mlp", "lstm-mnist")
+           "cnn-shapes", "mnist-mlp", "cnn-mnist", "lstm-mnist")
 
 
 @pytest.fixture(scope="module")

@@ -39,8 +39,9 @@ LESSON_ARGS = {
     "save-load": ("--steps", "30"),
     "mnist-mlp": ("--batch-size", "8"),  # more steps than MAX_COPIES_PER_LINE on the tiny MNIST files
     "lstm-mnist": ("--batch-size", "16", "--epochs", "2"),
+    "cnn-mnist": ("--batch-size", "16", "--epochs", "2"),  # shifts, LeNet, the CNN and both compared models
 }
-MNIST_LESSONS = {"mnist-mlp", "lstm-mnist"}
+MNIST_LESSONS = {"mnist-mlp", "lstm-mnist", "cnn-mnist"}
 
 
 def bundled_lessons() -> set[str]:

@@ -22,6 +22,7 @@ DATA_FREE_PART = {
     "lstm-mnist": ({"lstm_reads_rows.png"}, ("[4, 28, 100]", "53,010", "the gate equations written by hand")),
     "mnist-mlp": ({"flattened_digit.png", "hidden_unit_templates.png"},
                   ("[4, 28, 28] -> [4, 784]", "203,530", "One loss, three spellings")),
+    "cnn-mnist": ({"lenet_shapes.png"}, ("16@5x5", "61,706", "29,178", "nn.Dropout(p=0.3)")),
 }
 
 

@@ -67,7 +67,7 @@ def test_unknown_id_suggests_close_matches():
 def test_bundled_lessons_are_found_through_entry_points():
     registry = LessonRegistry.from_entry_points()
     expected = {"cnn-shapes", "manual-grad", "gd-variants", "optimizers", "dataset-dataloader",
-                "classification", "save-load", "mnist-mlp", "lstm-mnist"}
+                "classification", "save-load", "mnist-mlp", "lstm-mnist", "cnn-mnist"}
     assert expected <= set(registry.lessons)
     for lesson_id in expected:
         lesson = registry.lessons[lesson_id]

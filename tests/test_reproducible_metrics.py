@@ -23,9 +23,11 @@ TIMINGS = {
                            "waiting_samples_per_second", "waiting_speedup_over_workers0"},
     "mnist-mlp": {"imagefolder_us_per_image", "tensor_index_us_per_image", "imagefolder_over_tensor_ratio"},
     "lstm-mnist": {"train_seconds", "train_seconds_by_epoch"},
+    "cnn-mnist": {"lenet_seconds_by_epoch", "cnn_seconds_by_epoch", "mnist-mlp_seconds_by_epoch",
+                  "lstm-mnist_seconds_by_epoch"},
 }
 BUNDLED = {"manual-grad", "gd-variants", "optimizers", "dataset-dataloader", "classification", "save-load",
-           "cnn-shapes", "mnist-mlp", "lstm-mnist"}
+           "cnn-shapes", "mnist-mlp", "lstm-mnist", "cnn-mnist"}
 
 
 def installed_lessons() -> list[tuple[str, bool]]:

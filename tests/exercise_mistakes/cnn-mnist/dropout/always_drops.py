@@ -1,0 +1,9 @@
+# expect: values were dropped in eval mode
+import torch
+
+
+def dropout(x, p, training, generator):
+    if p == 1:
+        return torch.zeros_like(x)
+    keep = torch.rand(x.shape, generator=generator, dtype=x.dtype) >= p
+    return x * keep / (1 - p)

@@ -1,0 +1,11 @@
+# expect: the share dropped is 1 - p
+import torch
+
+
+def dropout(x, p, training, generator):
+    if not training:
+        return x
+    if p == 1:
+        return torch.zeros_like(x)
+    keep = torch.rand(x.shape, generator=generator, dtype=x.dtype) < p  # "p is the keep probability"
+    return x * keep / (1 - p)

@@ -1,0 +1,9 @@
+# expect: returned nan (0 / 0)
+import torch
+
+
+def dropout(x, p, training, generator):
+    if not training:
+        return x
+    keep = torch.rand(x.shape, generator=generator, dtype=x.dtype) >= p
+    return x * keep / (1 - p)
