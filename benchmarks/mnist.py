@@ -1,12 +1,22 @@
-"""Benchmark lstm-mnist on real digits: the lesson's default recipe vs the notes' recipe, same wall-clock budget.
+"""Benchmark the MNIST lessons on real digits: the three lessons side by side, and lstm-mnist's two recipes.
 
 Reads the official 10,000-image MNIST test set (gzip IDX) from ``../shared/data/mnist`` next to the repo
-(or ``--mnist-dir``), splits it 8,000 / 2,000 with a fixed seed, trains each recipe with the lesson's own
-model and training loop for ``--budget`` seconds, tests after every epoch, and prints the accuracy each
-reached and the seconds the default took to pass 96 %. Every figure is measured in this one run.
+(or ``--mnist-dir``) and splits it 8,000 / 2,000 with a fixed seed. Then:
 
-    .venv/bin/python benchmarks/mnist.py                 # 30 s per recipe
-    .venv/bin/python benchmarks/mnist.py --budget 60
+1. the three MNIST lessons' networks at their defaults (mnist-mlp's MLP, cnn-mnist's small CNN and
+   LeNet-5, lstm-mnist's LSTM), each with its lesson's recipe, epochs and CPU threads, trained with
+   cnn-mnist's loop (the one its comparison step uses): parameters, test accuracy, wall-clock and CPU
+   seconds, and when the small CNN first passed ``--cnn-target`` (98.5 %). CPU seconds are this
+   process's CPU time (all threads): on a machine shared with other work they stay close to what an
+   idle machine needs, while the wall clock grows;
+2. lstm-mnist's default recipe against the notes' recipe, each for ``--budget`` seconds with that
+   lesson's own model and loop, tested after every epoch: the accuracy each reached and the seconds
+   the default took to pass 96 %.
+
+Every figure is measured in this one run.
+
+    .venv/bin/python benchmarks/mnist.py                 # the lessons' table, then 30 s per lstm recipe
+    .venv/bin/python benchmarks/mnist.py --budget 60 --cnn-seeds 0,1,2
 
 The data is read here only: the product and its tests never depend on it.
 """
@@ -25,10 +35,21 @@ import torch
 from rich.console import Console
 from rich.table import Table
 
+from nnlessons.lesson_info import LessonInfo
 from nnlessons.mnist import MnistSplit
+from nnlessons_cnn_mnist import nnlessons_lesson_info as cnn_mnist_info
+from nnlessons_cnn_mnist.comparison import contender_model, contenders
+from nnlessons_cnn_mnist.models import build as build_cnn
+from nnlessons_cnn_mnist.models import parameter_count
+from nnlessons_cnn_mnist.recipes import Recipe as CnnRecipe
+from nnlessons_cnn_mnist.recipes import cnn_recipe, lenet_recipe
+from nnlessons_cnn_mnist.training import DigitData
+from nnlessons_cnn_mnist.training import fit as fit_cnn_mnist
+from nnlessons_lstm_mnist import nnlessons_lesson_info as lstm_mnist_info
 from nnlessons_lstm_mnist.model import build_model
 from nnlessons_lstm_mnist.recipes import DEFAULT_EPOCHS, DEFAULT_RECIPE, NOTES_EPOCHS, NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.train import EpochResult, cpu_threads, fit, make_optimizer, seconds_to_reach, training_step
+from nnlessons_mnist_mlp import nnlessons_lesson_info as mnist_mlp_info
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MNIST_DIR = REPO.parent / "shared" / "data" / "mnist"
@@ -94,6 +115,60 @@ def speed_table(train: MnistSplit, steps: int) -> Table:
     return table
 
 
+def digit_data(split: MnistSplit, device: torch.device) -> DigitData:
+    images, labels = split.to_device(device)  # (N, 28, 28) in [0, 1], (N,)
+    return DigitData(images.unsqueeze(1), labels)
+
+
+def lesson_threads(info: LessonInfo, override: int) -> int:
+    """The CPU threads a lesson runs on: --threads if given, else its LessonInfo.cpu_threads, else PyTorch's default."""
+    return override or info.cpu_threads or torch.get_num_threads()
+
+
+def timed_fit(model: torch.nn.Module, recipe: CnnRecipe, train: DigitData, test: DigitData, seed: int,
+              threads: int) -> list[tuple[int, float, float, float]]:
+    """Train with cnn-mnist's loop; (epoch, test accuracy, wall seconds, CPU seconds) after each epoch's test."""
+    marks = []
+    with cpu_threads(threads):
+        wall, cpu = time.perf_counter(), time.process_time()
+        fit_cnn_mnist(model, recipe, train, test, torch.Generator().manual_seed(seed),
+                      on_epoch=lambda r: marks.append((r.epoch, r.test_accuracy, time.perf_counter() - wall,
+                                                       time.process_time() - cpu)))
+    return marks
+
+
+def first_pass(marks: list[tuple[int, float, float, float]], target: float) -> str:
+    reached = next((m for m in marks if m[1] >= target), None)
+    return "not reached" if reached is None else f"epoch {reached[0]}: {reached[2]:.1f} s wall, {reached[3]:.1f} s CPU"
+
+
+def lessons_table(train: MnistSplit, test: MnistSplit, seeds: list[int], threads: int, target: float) -> Table:
+    """The three MNIST lessons' networks at their defaults on the same digits, with cnn-mnist's training loop."""
+    device = torch.device("cpu")
+    train_data, test_data = digit_data(train, device), digit_data(test, device)
+    cnn_threads = lesson_threads(cnn_mnist_info(), threads)
+    runs = [("cnn-mnist", "small CNN", seed, build_cnn("cnn", seed + 1), cnn_recipe(), cnn_threads) for seed in seeds]
+    runs.append(("cnn-mnist", "LeNet-5 (modern)", seeds[0], build_cnn("lenet", seeds[0]), lenet_recipe(), cnn_threads))
+    for contender in contenders(quick=False):
+        info = {"mnist-mlp": mnist_mlp_info, "lstm-mnist": lstm_mnist_info}[contender.lesson]()
+        runs.append((contender.lesson, contender.name, seeds[0], contender_model(contender, seeds[0], device),
+                     contender.recipe, lesson_threads(info, threads)))
+    table = Table(title=f"The MNIST lessons at their defaults, {len(train):,} training / {len(test):,} test digits",
+                  title_justify="left")
+    for column in ("lesson", "network", "seed", "parameters", "CPU threads", "epochs", "test accuracy",
+                   "wall s", "CPU s", f"passed {100 * target:g} %"):
+        table.add_column(column, justify="left" if column in ("lesson", "network") else "right")
+    for lesson, name, seed, model, recipe, run_threads in runs:
+        marks = timed_fit(model, recipe, train_data, test_data, seed + 2, run_threads)
+        epoch, accuracy, wall, cpu = marks[-1]
+        print(f"{lesson} {name} seed {seed}: accuracy by epoch " + " ".join(f"{100 * m[1]:.2f}" for m in marks)
+              + f"; {wall:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+        table.add_row(lesson, name, str(seed), f"{parameter_count(model):,}", str(run_threads), str(epoch),
+                      f"{100 * accuracy:.2f} %", f"{wall:.1f}", f"{cpu:.1f}",
+                      first_pass(marks, target) if name == "small CNN" else "")
+    return table
+
+
 def describe(recipe: Recipe) -> str:
     return f"{recipe.optimizer} lr {recipe.lr:g}, batch {recipe.batch_size}, clip {recipe.clip:g}, " + (
         "standardised" if recipe.normalize else "x/255")
@@ -110,6 +185,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0,
                         help="CPU threads for training (0: PyTorch's default, as the lesson uses)")
     parser.add_argument("--speed-steps", type=int, default=30, help="steps timed per thread count (0: skip)")
+    parser.add_argument("--cnn-seeds", default="0", help="comma-separated seeds for the small CNN's runs")
+    parser.add_argument("--cnn-target", type=float, default=0.985, help="test accuracy the small CNN must pass")
+    parser.add_argument("--skip-lessons", action="store_true", help="skip the three lessons' table")
+    parser.add_argument("--skip-recipes", action="store_true", help="skip lstm-mnist's recipe race")
     args = parser.parse_args()
 
     console = Console(width=150)
@@ -117,6 +196,11 @@ def main() -> None:
     train, test = split(load_test_set(args.mnist_dir), args.train, args.test, args.seed)
     console.print(f"{len(train):,} training / {len(test):,} test images from {args.mnist_dir}; budget {args.budget:g} s "
                   f"per recipe on {args.threads or torch.get_num_threads()} CPU thread(s); torch {torch.__version__}, {platform.processor() or platform.machine()}")
+    if not args.skip_lessons:
+        seeds = [int(seed) for seed in args.cnn_seeds.split(",")]
+        console.print(lessons_table(train, test, seeds, args.threads, args.cnn_target))
+    if args.skip_recipes:
+        return
     if args.speed_steps > 0:
         console.print(speed_table(train, args.speed_steps))
     recipes = {"default": (DEFAULT_RECIPE, DEFAULT_EPOCHS), "notes": (NOTES_RECIPE, NOTES_EPOCHS)}
