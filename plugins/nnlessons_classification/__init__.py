@@ -129,6 +129,7 @@ from typing import TYPE_CHECKING, Any
 
 from nnlessons import LessonInfo, Option, hookimpl
 from nnlessons.csv_input import given_path
+from nnlessons.memory_budget import FLOAT32_BYTES, check_fits, largest_fitting
 
 if TYPE_CHECKING:
     from nnlessons.run_context import RunContext
@@ -154,7 +155,7 @@ def nnlessons_lesson_info() -> LessonInfo:
                    "(empty or left out: make the clusters)."),
             Option("hidden", int, 10, "Hidden units of the 2 -> hidden -> 2 ReLU net.", min=1, max=4096),
             Option("lr", float, 0.02, "SGD learning rate.", min=1e-6, max=10.0),
-            Option("steps", int, 100, "Full-batch SGD steps.", min=1, max=100_000),
+            Option("steps", int, 100, "Full-batch SGD steps.", min=1, max=10_000),
             Option("shift", float, 1000.0, "Added to the softmax example's logits to show the naive formula overflow.",
                    min=0.0, max=1e30),
             Option("grid", int, 200, "Grid points per side for the decision-boundary picture.", min=10, max=1000, quick=60),
@@ -165,12 +166,26 @@ def nnlessons_lesson_info() -> LessonInfo:
 
 @hookimpl
 def nnlessons_check_params(params: Mapping[str, Any]) -> None:
-    """A bad --csv is refused here, before the run makes its folder (the run reads the file again)."""
+    """A bad --csv, or a --hidden too large for the points and the grid, is refused before the run makes its folder."""
     path = given_path(params["csv"])
+    points = 2 * params["points_per_class"]
     if path is not None:
         from nnlessons_classification.points_csv import read_points  # no torch
 
-        read_points(path)
+        points = len(read_points(path)[0])
+    check_memory(points, params["hidden"], params["grid"])
+
+
+def peak_memory_bytes(points: int, hidden: int, grid: int) -> float:
+    """The largest activations at one time, float32: full-batch training holds about 3 (points x hidden)
+    arrays, the decision-boundary picture 2 (grid^2 x hidden). The net itself is under 100 kB."""
+    return FLOAT32_BYTES * hidden * max(3 * points, 2 * grid**2)
+
+
+def check_memory(points: int, hidden: int, grid: int) -> None:
+    fitting = largest_fitting(lambda h: peak_memory_bytes(points, h, grid), 1, hidden)
+    check_fits(peak_memory_bytes(points, hidden, grid), f"--hidden {hidden} with {points} training points and --grid {grid}",
+               f"with these --hidden {fitting} or less fits" if fitting else "use fewer points or a smaller --grid")
 
 
 @hookimpl

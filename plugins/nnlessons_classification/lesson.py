@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
+from nnlessons import LessonInputError
 from nnlessons.csv_input import given_path
 from nnlessons.run_context import RunContext
 from nnlessons_classification.data import expected_ideal_accuracy, ideal_boundary_accuracy, load_points_csv, make_two_clusters
@@ -58,7 +60,18 @@ def run_training(ctx: RunContext, model: nn.Module, x: Tensor, y: Tensor) -> Tra
     ctx.heading("4. Training: 2 -> hidden -> 2, CrossEntropyLoss, SGD")
     ctx.layer_table(model, x[:4], "The classifier (a batch of 4 points)")  # x[:4] is (4, 2)
     with ctx.progress(ctx.params.steps, "steps") as bar:
-        return train(model, x, y, ctx.params.lr, ctx.params.steps, on_step=lambda loss: bar.advance(loss=float(loss)))
+        history = train(model, x, y, ctx.params.lr, ctx.params.steps, on_step=lambda loss: bar.advance(loss=float(loss)))
+    check_converged(model, x, y, ctx.params.lr)
+    return history
+
+
+def check_converged(model: nn.Module, x: Tensor, y: Tensor, lr: float) -> None:
+    """A loss of nan or inf means the steps threw the weights away: say so instead of comparing nan with nan."""
+    loss = evaluate(model, x, y)[0]
+    if not math.isfinite(loss):
+        raise LessonInputError(f"Training diverged with --lr {lr:g} (the loss became {loss}) on points up to "
+                               f"{x.abs().max().item():.3g} from 0; use a smaller --lr, or points nearer 0 "
+                               "(a smaller --std or --centre, or scaled-down --csv columns).")
 
 
 def show_scores(ctx: RunContext, model: nn.Module, x: Tensor, y: Tensor, test: tuple[Tensor, Tensor] | None) -> dict[str, float]:

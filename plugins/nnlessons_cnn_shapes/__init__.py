@@ -205,6 +205,7 @@ against the modern variant's 61,706; the run prints both, layer by layer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nnlessons import LessonInfo, Option, hookimpl
@@ -225,7 +226,7 @@ def nnlessons_lesson_info() -> LessonInfo:
         options=(
             Option("case", str, "", "Your own shape cases 'W,K,P,S' (several separated by ';') added to the formula table."),
             Option("random_cases", int, 200, "Random (H, W, K, P, S) settings on which the formula is checked.",
-                   min=1, max=20_000, quick=30),
+                   min=1, max=5_000, quick=30),
             Option("random_convs", int, 16, "Random inputs on which the hand-written loops are compared with PyTorch.",
                    min=1, max=500, quick=4),
             Option("feature_maps", int, 32, "Filters of the Conv2d(1, N, 5) whose feature maps are plotted.",
@@ -235,6 +236,14 @@ def nnlessons_lesson_info() -> LessonInfo:
         ),
         order=70,
     )
+
+
+@hookimpl
+def nnlessons_check_params(params: Mapping[str, Any]) -> None:
+    """A --case PyTorch could not run is refused before the run makes its folder."""
+    from nnlessons_cnn_shapes.shape_case import parse_user_cases  # no torch
+
+    parse_user_cases(params["case"])
 
 
 @hookimpl

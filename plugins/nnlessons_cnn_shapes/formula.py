@@ -2,32 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 import torch.nn.functional as F
 
-from nnlessons import LessonInputError
-
-#: Largest input side a user case may ask for (keeps the shape probe tiny).
-MAX_USER_SIZE = 1024
-
-
-@dataclass(frozen=True)
-class ShapeCase:
-    """One setting along one axis: input size W, kernel K, padding P, stride S."""
-
-    size: int
-    kernel: int
-    padding: int
-    stride: int
-    why: str = ""
-
-    @property
-    def leftover(self) -> int:
-        """Padded pixels the last window never reaches: (W + 2P - K) mod S."""
-        return (self.size + 2 * self.padding - self.kernel) % self.stride
-
+from nnlessons_cnn_shapes.shape_case import MAX_USER_SIZE, ShapeCase, parse_user_cases  # noqa: F401  (re-exported)
 
 def conv_output_size(size: int, kernel: int, padding: int = 0, stride: int = 1) -> int:
     """floor((W - K + 2P) / S) + 1: how many windows fit along one axis."""
@@ -77,32 +55,3 @@ def random_cases(count: int, generator: torch.Generator) -> list[tuple[int, int,
         if kh <= h + 2 * ph and kw <= w + 2 * pw:
             cases.append((h, w, ShapeCase(h, kh, ph, sh), ShapeCase(w, kw, pw, sw)))
     return cases
-
-
-def parse_user_cases(text: str) -> list[ShapeCase]:
-    """Turn ``--case "13,4,1,3; 9,2,0,2"`` into ShapeCases, or raise LessonInputError saying what is wrong."""
-    cases = []
-    for part in (p.strip() for p in text.split(";")):
-        if part:
-            cases.append(parse_user_case(part))
-    return cases
-
-
-def parse_user_case(part: str) -> ShapeCase:
-    """One 'W,K,P,S' string, checked so that PyTorch could run it."""
-    fields = [f.strip() for f in part.split(",")]
-    if len(fields) != 4 or not all(f.lstrip("-").isdigit() for f in fields):
-        raise LessonInputError(
-            f"--case {part!r} is not four whole numbers W,K,P,S; write it like 13,4,1,3 (separate several cases with ';')."
-        )
-    size, kernel, padding, stride = (int(f) for f in fields)
-    if not (1 <= size <= MAX_USER_SIZE and kernel >= 1 and padding >= 0 and stride >= 1):
-        raise LessonInputError(
-            f"--case {part!r} needs 1 <= W <= {MAX_USER_SIZE}, K >= 1, P >= 0 and S >= 1; for example 13,4,1,3."
-        )
-    if kernel > size + 2 * padding:
-        raise LessonInputError(
-            f"--case {part!r}: a {kernel}-wide kernel does not fit in the padded input W + 2P = {size + 2 * padding}; "
-            f"use K <= W + 2P."
-        )
-    return ShapeCase(size, kernel, padding, stride, "your --case")

@@ -197,12 +197,12 @@ def nnlessons_lesson_info() -> LessonInfo:
         options=(
             Option("csv", str, "", "Path of your own numeric CSV, label 0/1 in the last column "
                    "(empty or left out: generate one)."),
-            Option("rows", int, 759, "Rows of the generated table (ignored with --csv).", min=10, max=200_000),
-            Option("batch_size", int, 32, "Batch size for the shapes, the shuffle checks, the timing and training.", min=1, max=4096),
+            Option("rows", int, 759, "Rows of the generated table (ignored with --csv).", min=10, max=10_000),
+            Option("batch_size", int, 32, "Batch size for the shapes, the shuffle checks, the timing and training.", min=1, max=1024),
             Option("workers", int, 2, "num_workers of the worker rows in the throughput tables (0 leaves them out).", min=0, max=8),
             Option("samples", int, 10_000, "Samples timed per way of batching (the waiting dataset times 1/20 of it).",
-                   min=500, max=5_000_000, quick=2_000),
-            Option("epochs", int, 20, "Training epochs of the classifier.", min=1, max=1000, quick=5),
+                   min=500, max=20_000, quick=2_000),
+            Option("epochs", int, 20, "Training epochs of the classifier.", min=1, max=200, quick=5),
             Option("lr", float, 0.02, "Adam learning rate of the classifier.", min=1e-5, max=1.0),
         ),
         order=50,

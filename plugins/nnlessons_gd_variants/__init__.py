@@ -151,7 +151,7 @@ def nnlessons_lesson_info() -> LessonInfo:
         concepts=("gradient descent", "SGD", "mini-batch", "learning rate"),
         cpu_seconds=2,
         options=(
-            Option("epochs", int, 100, "Passes over the three samples, for every variant.", min=1, max=10_000),
+            Option("epochs", int, 100, "Passes over the three samples, for every variant.", min=1, max=1_000),
             Option("batch_lr", float, 0.1, "Learning rate of batch GD (diverges at 3/14 = 0.214 or more).", min=1e-6, max=1.0),
             Option("sgd_lr", float, 0.01, "Learning rate of stochastic GD (one sample per update).", min=1e-6, max=1.0),
             Option("minibatch_lr", float, 0.01, "Learning rate of mini-batch GD.", min=1e-6, max=1.0),

@@ -57,7 +57,9 @@ def image_transform(grayscale: bool = True) -> transforms.Compose:
 
 def read_digit_tree(root: Path, grayscale: bool = True) -> DigitFolder:
     """ImageFolder over root, plus the MNIST index each file was written from (its file name)."""
-    dataset = datasets.ImageFolder(str(root), transform=image_transform(grayscale))
+    # A few --train-images may miss a digit: its folder stays empty but still names its class,
+    # so every other folder keeps its label.
+    dataset = datasets.ImageFolder(str(root), transform=image_transform(grayscale), allow_empty=True)
     sources = torch.tensor([int(Path(path).stem) for path, _ in dataset.samples])
     return DigitFolder(dataset, sources)
 

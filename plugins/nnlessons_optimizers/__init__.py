@@ -166,12 +166,19 @@ would mean fitting the noise.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nnlessons import LessonInfo, Option, hookimpl
+from nnlessons.memory_budget import FLOAT32_BYTES, INT64_BYTES, check_fits, largest_fitting
+from nnlessons_optimizers.names import parse_names
 
 if TYPE_CHECKING:
     from nnlessons.run_context import RunContext
+
+#: Bytes one optimizer's step adds to the run: its two loss histories and their points in the plot
+#: (about 200 measured; twice that to be safe).
+STEP_RECORD_BYTES = 400
 
 
 @hookimpl
@@ -191,13 +198,13 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("rms_alpha", float, 0.9, "RMSprop's decay alpha of the mean squared gradient.", min=0.0, max=0.9999),
             Option("adam_beta1", float, 0.9, "Adam's decay of the gradient mean.", min=0.0, max=0.9999),
             Option("adam_beta2", float, 0.99, "Adam's decay of the squared-gradient mean.", min=0.0, max=0.9999),
-            Option("n_points", int, 1000, "Points x evenly spaced in [-1, 1].", min=8, max=200_000),
+            Option("n_points", int, 1000, "Points x evenly spaced in [-1, 1].", min=8, max=10_000),
             Option("noise", float, 0.1, "Standard deviation of the noise added to y = x^2.", min=0.0, max=10.0),
             Option("hidden", int, 20, "Hidden units of the 1 -> hidden -> 1 ReLU net.", min=1, max=4096),
-            Option("batch_size", int, 32, "Mini-batch size.", min=1, max=200_000),
-            Option("epochs", int, 12, "Passes over the data.", min=1, max=1000, quick=3),
+            Option("batch_size", int, 32, "Mini-batch size.", min=1, max=10_000),
+            Option("epochs", int, 12, "Passes over the data.", min=1, max=30, quick=3),
             Option("repeats", int, 3, "Races in all (each extra one with new initial weights and batch order).",
-                   min=1, max=100, quick=2),
+                   min=1, max=20, quick=2),
             Option("threshold", float, 0.02, "Loss on all data that counts as 'reached' in the results table.",
                    min=0.0, max=100.0),
             Option("smoothing", float, 0.9, "Weight of the moving average drawn over the mini-batch losses.",
@@ -205,6 +212,41 @@ def nnlessons_lesson_info() -> LessonInfo:
         ),
         order=30,
     )
+
+
+@hookimpl
+def nnlessons_check_params(params: Mapping[str, Any]) -> None:
+    """Known names in --optimizers, and a run that fits in memory.
+
+    A --batch-size above --n-points is allowed: like a DataLoader, the one batch then holds every point.
+    """
+    optimizers = len(parse_names(params["optimizers"]))
+    check_fits(peak_memory_bytes(params, optimizers), f"--n-points {params['n_points']} with --batch-size "
+               f"{params['batch_size']}, --hidden {params['hidden']} and --epochs {params['epochs']}",
+               what_fits(params, optimizers))
+
+
+def peak_memory_bytes(params: Mapping[str, Any], optimizers: int) -> float:
+    """Bytes of the run's largest tensors and records at once.
+
+    Activations: a training step's graph holds about 3 (batch x hidden) float32 arrays, the loss on all
+    points 2 (points x hidden); one at a time. The batch orders are one int64 per point per epoch, and
+    every step leaves `STEP_RECORD_BYTES` per optimizer. The nets and their optimizer state are under a
+    megabyte even at --hidden 4096.
+    """
+    n, epochs = params["n_points"], params["epochs"]
+    batch = min(params["batch_size"], n)
+    activations = FLOAT32_BYTES * params["hidden"] * max(3 * batch, 2 * n)
+    steps = epochs * -(-n // batch)
+    return activations + INT64_BYTES * epochs * n + STEP_RECORD_BYTES * optimizers * steps
+
+
+def what_fits(params: Mapping[str, Any], optimizers: int) -> str:
+    """The most --epochs that fit with the other values kept (the per-step records grow with them)."""
+    epochs = largest_fitting(lambda e: peak_memory_bytes({**params, "epochs": e}, optimizers), 1, params["epochs"])
+    if epochs is None:
+        return "use fewer --n-points or --hidden units"
+    return f"with the other values kept, --epochs {epochs} or less fits, or a larger --batch-size"
 
 
 @hookimpl

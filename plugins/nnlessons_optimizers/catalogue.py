@@ -7,10 +7,7 @@ from dataclasses import dataclass
 
 import torch
 
-from nnlessons import LessonInputError
-
-#: Course order: each one adds an idea to the one before (see the lesson page).
-OPTIMIZER_NAMES = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
+from nnlessons_optimizers.names import OPTIMIZER_NAMES, parse_names  # noqa: F401  (re-exported)
 
 # PyTorch's default epsilons, which the hand-written rules must use too.
 ADAGRAD_EPS = 1e-10
@@ -39,20 +36,6 @@ def label(name: str, settings: Settings) -> str:
         "adam": f"Adam {settings.adam_beta1:g}/{settings.adam_beta2:g}",
     }
     return labels[name]
-
-
-def parse_names(text: str) -> tuple[str, ...]:
-    """Turn 'sgd, adam' into ('sgd', 'adam'), or raise LessonInputError naming the bad entry."""
-    names = tuple(part.strip().lower() for part in text.split(",") if part.strip())
-    allowed = ", ".join(OPTIMIZER_NAMES)
-    if not names:
-        raise LessonInputError(f"--optimizers is empty; give a comma-separated list from {allowed}.")
-    for name in names:
-        if name not in OPTIMIZER_NAMES:
-            raise LessonInputError(f"Unknown optimizer {name!r} in --optimizers; choose from {allowed}.")
-    if len(set(names)) != len(names):
-        raise LessonInputError(f"--optimizers names an optimizer twice ({text!r}); list each of {allowed} at most once.")
-    return names
 
 
 def make_torch_optimizer(name: str, params: Iterable[torch.nn.Parameter], settings: Settings) -> torch.optim.Optimizer:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
 from torch import Tensor, nn
 
+from nnlessons import LessonInputError
 from nnlessons.run_context import RunContext
 from nnlessons_optimizers.analysis import first_step_below, fraction_lower, repeat_summary
 from nnlessons_optimizers.catalogue import Settings, label, parse_names
@@ -113,6 +115,14 @@ def show_results(ctx: RunContext, result: RaceResult, settings: Settings, floor:
     return {"final": final, "best": best, "reached": {n: s for n, s in reached.items() if s is not None}}
 
 
+def check_finite(final: dict[str, float], settings: Settings) -> None:
+    """A loss of nan or inf means an optimizer threw its weights away: say so instead of ranking garbage."""
+    diverged = [label(name, settings) for name, loss in final.items() if not math.isfinite(loss)]
+    if diverged:
+        raise LessonInputError(f"Training diverged for {', '.join(diverged)} (the loss on all points became nan or inf); "
+                               "use a smaller --lr, or decay constants nearer the defaults.")
+
+
 def run_repeats(ctx: RunContext, names: tuple[str, ...], settings: Settings, x: Tensor, y: Tensor, main_final: dict[str, float]) -> list[dict[str, float]]:
     """Repeat the race with other initial weights and batch orders; repeat 1 is the main race."""
     p = ctx.params
@@ -123,6 +133,7 @@ def run_repeats(ctx: RunContext, names: tuple[str, ...], settings: Settings, x: 
             orders = batch_orders(p.n_points, p.epochs, ctx.generator(ORDER_SEED_OFFSET + repeat)).to(ctx.device)  # (E, N)
             result = race(names, start, settings, x, y, orders, p.batch_size, track_full_loss=False)
             finals.append(result.final_full_loss(x, y))
+            check_finite(finals[-1], settings)
             bar.advance()
     return finals
 
@@ -182,6 +193,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     rule_differences = show_rule_check(ctx, names, start, settings, x, y, orders[0])
     result = run_race(ctx, names, start, settings, x, y, orders)
     results = show_results(ctx, result, settings, floor)
+    check_finite(results["final"], settings)
     repeat_metrics = show_repeats(ctx, names, settings, x, y, results["final"])
     save_plots(ctx, result, settings, floor, x, y, results["final"])
     return {

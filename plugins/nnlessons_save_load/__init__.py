@@ -160,9 +160,11 @@ match the original ones exactly.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from nnlessons import LessonInfo, Option, hookimpl
+from nnlessons.memory_budget import FLOAT32_BYTES, check_fits, largest_fitting
 
 if TYPE_CHECKING:
     from nnlessons.run_context import RunContext
@@ -177,7 +179,7 @@ def nnlessons_lesson_info() -> LessonInfo:
         concepts=("torch.save", "torch.load", "state_dict", "weights_only", "pickle", "nn.Sequential vs nn.Module"),
         cpu_seconds=8,
         options=(
-            Option("steps", int, 300, "Full-batch SGD steps.", min=1, max=100_000, quick=100),
+            Option("steps", int, 300, "Full-batch SGD steps.", min=1, max=5_000, quick=100),
             Option("lr", float, 0.5, "SGD learning rate.", min=1e-4, max=2.0),
             Option("points", int, 100, "Points of x evenly spaced in [-1, 1].", min=2, max=100_000),
             Option("noise", float, 0.2, "y = x^2 + noise * U[0, 1).", min=0.0, max=10.0),
@@ -186,6 +188,24 @@ def nnlessons_lesson_info() -> LessonInfo:
         order=60,
         cpu_threads=1,  # a 31-parameter net: one thread beats thread hand-offs (--threads overrides)
     )
+
+
+@hookimpl
+def nnlessons_check_params(params: Mapping[str, Any]) -> None:
+    """Refuse --points and --hidden whose full-batch training would not fit in memory."""
+    hidden = largest_fitting(lambda h: peak_memory_bytes(params["points"], h), 1, params["hidden"])
+    check_fits(peak_memory_bytes(params["points"], params["hidden"]),
+               f"--points {params['points']} with --hidden {params['hidden']}",
+               f"with {params['points']} points --hidden {hidden} or less fits" if hidden else "use fewer --points")
+
+
+def peak_memory_bytes(points: int, hidden: int) -> float:
+    """Full-batch training holds about 3 (points x hidden) float32 arrays at once (2.5 measured).
+
+    The net's weights are under 50 kB; the second process that restores the model predicts on the
+    same points with 2 such arrays, after this process's training is over.
+    """
+    return 3 * FLOAT32_BYTES * points * hidden
 
 
 @hookimpl
