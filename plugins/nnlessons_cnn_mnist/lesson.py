@@ -140,7 +140,7 @@ def show_misclassified(ctx: RunContext, logits: torch.Tensor, predicted: torch.T
                                                predicted[wrong].cpu().numpy(), probabilities[wrong]),
                     "misclassified_digits.png",
                     caption="The first test digits the small CNN got wrong: true -> predicted digit, with the "
-                            "probability it gave its answer. Many are hard to read for people too.")
+                            "probability it gave its wrong answer. Could you read them?")
 
 
 # ---- 6. the first layer -------------------------------------------------------------------------
@@ -168,8 +168,8 @@ def show_first_layer(ctx: RunContext, networks: dict[str, nn.Module], untrained:
                         caption=f"{NAMES[key]}: the first layer's filters and the feature maps they make of one test "
                                 f"digit, with the random starting weights (top) and after training (bottom).")
     ctx.table("How far training moved the first layer's filters", ["network", "filters", "||W_trained - W_start|| / ||W_start||"],
-              rows, caption="the untrained filters are random numbers; their feature maps are the digit, blurred or "
-                            "shifted at random, not yet looking for anything")
+              rows, caption="the untrained filters are random numbers: their feature maps mix neighbouring pixels at "
+                            "random, looking for nothing yet")
     return metrics
 
 
