@@ -303,7 +303,7 @@ def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) 
     assert record["params_adjusted"]["limit_train"] == {"asked": 300, "used": 60,
                                                         "reason": "the training data holds 60 images"}
     assert "--limit-train 60 " in record["command"] and "--limit-test 30 " in record["command"]
-    assert record["threads"] == torch.get_num_threads()  # the lesson keeps PyTorch's thread count
+    assert record["threads"] == 1  # LessonInfo.cpu_threads: two threads collapse beside a busy core
     assert metrics["n_train"] == 60 and metrics["n_test"] == 30 and metrics["epochs"] == 4
     assert metrics["parameter_count"] == metrics["parameter_count_formula"] == 53_010
     assert metrics["drawn_one_smallest_move_on_ink"] < metrics["drawn_one_biggest_move"]

@@ -128,9 +128,11 @@ which stretched the wall clock). LeNet-5 with the same recipe, without shifts, e
 By default the lesson uses a seeded random 10,000 of the 60,000 training images and all 10,000
 test images (`--train-images`, `--test-images`); `--quick` uses 300 and 200 for 2 epochs.
 
-The lesson runs on **one CPU thread** (`--threads` changes it): these layers are small, and
-`benchmarks/threads.py` measured each MNIST lesson's default run on 1 and 2 threads, on its own
-and beside another busy process; see its output for this choice. With a GPU
+The lesson runs on **one CPU thread** (`--threads N` chooses another count). These layers are
+small; two threads could be faster on an idle machine, but beside any other busy program they
+wait for each other. `benchmarks/threads.py` ran this lesson's defaults on 8,000 real training
+digits on a 2-core machine shared with other work: 96 s on one thread and 510 s on two (64 and
+385 s of CPU time), and beside one more busy core 217 s against 1,028 s. With a GPU
 (`--device cuda`) the CPU threads hardly matter.
 
 ## What to look at in the output
@@ -145,9 +147,9 @@ and beside another busy process; see its output for this choice. With a GPU
   `augmented_digits.png` shows a few training digits and their shifted copies.
 - **Step 5**: `confusion_matrix.png` (the diagonal is right, the red cells are mistakes), the
   table of the pairs mixed up most often in this run, and `misclassified_digits.png` with the
-  model's probability for its wrong answer: many of these digits are hard to read for people too.
+  model's probability for its wrong answer: could you read those digits yourself?
 - **Step 6**: `first_layer_lenet.png` and `first_layer_cnn.png`. Untrained, the filters are
-  random numbers and the feature maps are the digit blurred and mixed at random. Trained, look for
+  random numbers and the feature maps mix neighbouring pixels at random. Trained, look for
   filters with a positive and a negative side (stroke edges in one direction) and maps that light
   up along some strokes and stay dark along others. The table gives how far training moved the
   filters, `||W_trained - W_start|| / ||W_start||`.

@@ -124,12 +124,13 @@ its first step is hundreds of times larger. The default recipe:
 - **Standardised pixels** `(x/255 - 0.1307) / 0.3081`: inputs with mean 0 and
   standard deviation 1 instead of mostly-zero values in [0, 1]; in our tuning runs
   on real digits this gave one to four points of test accuracy in the first epochs.
-- **CPU threads**: the LSTM multiplies small matrices (64 x 100 by 100 x 400) 28
-  times per batch. On an otherwise idle 2-core CPU two threads still win (about
-  11 ms per step against 14 ms on one, measured by `benchmarks/mnist.py`, which
-  prints both), so the lesson keeps PyTorch's thread count. On a machine busy with
-  other work, threads wait for each other and a step can get many times slower:
-  then `--threads 1` is the faster choice.
+- **One CPU thread** (`--threads N` chooses another count): the LSTM multiplies
+  small matrices (64 x 100 by 100 x 400) 28 times per batch. On an otherwise idle
+  2-core CPU two threads are a little faster (about 11 ms per step against 14 ms on
+  one; `benchmarks/mnist.py` prints both), but beside any other busy program they
+  wait for each other: `benchmarks/threads.py` measured the default run on a 2-core
+  machine shared with other work at 19 s on one thread and 143 s on two, and beside
+  one more busy core at 33 s against 229 s.
 
 With this recipe, on 8,000 real training digits, the test accuracy passes 96 % after
 about 5 epochs, roughly 10 to 20 seconds on a 2-core CPU (the repository's
@@ -239,6 +240,7 @@ def nnlessons_lesson_info() -> LessonInfo:
                    min=1, max=500, quick=20),
         ),
         order=90,
+        cpu_threads=1,  # steady under load; two threads collapse beside a busy core (benchmarks/threads.py)
     )
 
 

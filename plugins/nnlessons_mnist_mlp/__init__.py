@@ -164,10 +164,13 @@ The data layer loads each split as one tensor, the lesson moves it to the device
 `images[index]` with `index` taken from a seeded random permutation. No per-sample Python, no copy
 to the device per batch. The `dataset-dataloader` lesson measures the difference properly.
 
-The lesson keeps PyTorch's CPU thread count: on an idle 2-core CPU a training step of this
-network takes about 1.8 ms on two threads and 2.8 ms on one. On a machine busy with other work,
-threads that wait for each other can make a step several times slower; `--threads 1` helps then.
-With a GPU (`--device cuda`) the CPU threads hardly matter.
+The lesson runs on one CPU thread (`--threads N` chooses another count). On an idle 2-core CPU two
+threads make a training step of this network faster (about 1.8 ms against 2.8 ms on one), but as
+soon as another program keeps a core busy the two threads wait for each other, and a step gets
+several times slower. `benchmarks/threads.py` runs the lesson's defaults (on 8,000 real training
+digits) both ways: on a 2-core machine shared with other work it measured 21 s on one thread and
+61 s on two, and beside one more busy core 24 s against 108 s. One thread gives up a little on an
+idle machine and never collapses. With a GPU (`--device cuda`) the CPU threads hardly matter.
 
 `--normalize` additionally standardises pixels with the training mean and standard deviation,
 `(x - 0.1307) / 0.3081`. The default keeps [0, 1], the same values the ImageFolder pipeline gives;
@@ -290,6 +293,7 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("normalize", bool, False, "Standardise pixels with the MNIST mean and std instead of keeping [0, 1]."),
         ),
         order=80,
+        cpu_threads=1,  # steady under load; two threads collapse beside a busy core (benchmarks/threads.py)
     )
 
 
