@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from nnlessons.precision import full_float32
 from nnlessons_cnn_mnist.recipes import Recipe
 from nnlessons_cnn_mnist.training import accuracy, model_input
 
@@ -130,7 +131,8 @@ def mode_accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, 
         probe.train(mode == "train")
         logits = torch.cat([probe(inputs[i : i + recipe.batch_size]) for i in chunks])  # (N, 10)
         first = inputs[:single_images]
-        alone = torch.cat([probe(first[i : i + 1]) for i in range(len(first))])  # (k, 10), a batch of one each
-        together = probe(first)  # (k, 10), one batch
+        with full_float32():  # TF32 convolutions on a GPU would add ~1e-3 of rounding to the comparison
+            alone = torch.cat([probe(first[i : i + 1]) for i in range(len(first))])  # (k, 10), a batch of one each
+            together = probe(first)  # (k, 10), one batch
         results[mode] = (accuracy(logits, labels), (alone - together).abs().max().item())
     return ModeAccuracy(results["eval"][0], results["train"][0], len(first), results["eval"][1], results["train"][1])
