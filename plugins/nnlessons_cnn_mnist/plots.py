@@ -22,7 +22,7 @@ def tiles(maps: np.ndarray, columns: int, gap: int = 1) -> np.ndarray:
 
 def shapes_figure(digit: np.ndarray, stages: list[tuple[str, np.ndarray]]) -> Figure:
     """A drawn digit and what each LeNet stage makes of it: (name, maps (C, h, w)) per stage, untrained weights."""
-    fig = Figure(figsize=(9.5, 3.6), layout="constrained")
+    fig = Figure(figsize=(9.5, 4.2), layout="constrained")
     axes = fig.subplots(1, len(stages) + 1)
     axes[0].imshow(digit, cmap="gray_r")
     axes[0].set_title(f"input 1@{digit.shape[0]}x{digit.shape[1]}\n(seen as 32x32)", fontsize=10)
