@@ -129,6 +129,7 @@ def timed_fit(model: torch.nn.Module, recipe: CnnRecipe, train: DigitData, test:
               threads: int) -> list[tuple[int, float, float, float]]:
     """Train with cnn-mnist's loop; (epoch, test accuracy, wall seconds, CPU seconds) after each epoch's test."""
     marks = []
+    torch.manual_seed(seed)  # dropout draws from the global generator, as in a lesson run the runner seeds it
     with cpu_threads(threads):
         wall, cpu = time.perf_counter(), time.process_time()
         fit_cnn_mnist(model, recipe, train, test, torch.Generator().manual_seed(seed),

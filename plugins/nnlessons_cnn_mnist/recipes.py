@@ -28,8 +28,9 @@ class Recipe:
 
 
 #: The lesson's default for both CNNs. Tuned on real digits (benchmarks/mnist.py: 8,000 to train,
-#: 2,000 to test): the small CNN passes 98.5 % test accuracy in 8 epochs, about 30 s of one CPU core.
-DEFAULT_EPOCHS = 8
+#: 2,000 to test): after 10 epochs the small CNN ended at 98.8 to 98.95 % over seeds 0 to 4, in 33 to 37 s
+#: of one CPU core; after 8 it ended at 98.6 to 98.85 %, too close to the 98.5 % the lesson promises.
+DEFAULT_EPOCHS = 10
 DEFAULT_BATCH_SIZE = 64
 DEFAULT_LR = 3e-3
 DEFAULT_SHIFT = 2
