@@ -213,6 +213,24 @@ def switched_off(targets: Iterable[tuple[object, str]], message: str, learner: M
             setattr(owner, name, original)
 
 
+def expect_counts(learner: ModuleType, cases: Iterable[tuple[str, Case, int, Mapping[str, Any]]],
+                  forbidden: Iterable[tuple[object, str]] = (), rule: str = "") -> None:
+    """Check functions that return a count (a parameter count, an output size) exactly.
+
+    Each case is ``(function name, Case, the right count, {mistake message: the count it gives})``;
+    the result must be a Python int. While the learner's function runs, `forbidden` is switched off
+    with `rule` (e.g. building layers, for counts "by hand").
+    """
+    forbidden = list(forbidden)
+    for function, case, expected, mistakes in cases:
+        with switched_off(forbidden, rule, learner):
+            got = call_learner(getattr(learner, function), case)
+        what = f"{function}({', '.join(str(v) for v in case.inputs.values())})"
+        expect(isinstance(got, int) and not isinstance(got, bool),
+               f"{what} returned {got!r} ({type(got).__name__}); return a Python int.", case)
+        expect_equal(got, expected, case, mistakes=mistakes, what=what)
+
+
 def expect(condition: bool, message: str, case: Case, *, mistake: str | None = None) -> None:
     """Raise CheckFailed with `message` unless `condition` holds (for rules that are not one value)."""
     if not condition:

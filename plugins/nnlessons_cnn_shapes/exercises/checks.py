@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlessons.practice.compare import Case, call_learner, switched_off, expect, expect_close, expect_equal
+from nnlessons.practice.compare import Case, call_learner, expect_counts, switched_off, expect, expect_close, expect_equal
 from nnlessons_cnn_shapes.formula import table_cases
 from nnlessons_cnn_shapes.lenet import build_lenet
 
@@ -367,11 +367,5 @@ def parameter_count_cases() -> list[tuple[str, Case, int, dict[str, int]]]:
 
 def check_parameter_count(learner: ModuleType) -> str:
     cases = parameter_count_cases()
-    for function, case, expected, mistakes in cases:
-        with switched_off([(nn.Module, "__init__")], LAYER_RULE, learner):
-            got = call_learner(getattr(learner, function), case)
-        what = f"{function}({', '.join(str(v) for v in case.inputs.values())})"
-        expect(isinstance(got, int) and not isinstance(got, bool),
-               f"{what} returned {got!r} ({type(got).__name__}); return a Python int.", case)
-        expect_equal(got, expected, case, mistakes=mistakes, what=what)
+    expect_counts(learner, cases, [(nn.Module, "__init__")], LAYER_RULE)
     return f"{len(cases)} counts matched sum(p.numel()) of the real layers, LeNet-5 included (61,706 with 10 classes)."

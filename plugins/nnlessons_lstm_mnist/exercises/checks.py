@@ -12,7 +12,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from nnlessons.practice.compare import Case, call_learner, switched_off, describe_value, expect, expect_close, expect_equal
+from nnlessons.practice.compare import Case, call_learner, expect_counts, switched_off, describe_value, expect, expect_close, expect_equal
 from nnlessons_lstm_mnist.model import CLASSES, ROW_WIDTH, RowLSTM, without_batch_first
 
 F64 = torch.float64
@@ -183,13 +183,7 @@ def lstm_count_cases() -> list[tuple[str, Case, int, dict[str, int]]]:
 
 def check_lstm_parameter_count(learner: ModuleType) -> str:
     cases = lstm_count_cases()
-    for function, case, expected, mistakes in cases:
-        with switched_off([(nn.Module, "__init__")], LAYER_RULE, learner):
-            got = call_learner(getattr(learner, function), case)
-        what = f"{function}({', '.join(str(v) for v in case.inputs.values())})"
-        expect(isinstance(got, int) and not isinstance(got, bool),
-               f"{what} returned {got!r} ({type(got).__name__}); return a Python int.", case)
-        expect_equal(got, expected, case, mistakes=mistakes, what=what)
+    expect_counts(learner, cases, [(nn.Module, "__init__")], LAYER_RULE)
     return (f"{len(cases)} counts matched sum(p.numel()) of nn.LSTM and of the lesson's RowLSTM "
             f"(53,010 with hidden 100).")
 
