@@ -11,7 +11,7 @@ import shlex
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,7 +35,17 @@ EXIT_TERMINATED = 143  # SIGTERM
 
 
 class Terminated(KeyboardInterrupt):
-    """Raised in the run when the process gets SIGTERM; handled like Ctrl-C."""
+    """Raised in the run when the process gets SIGTERM; handled like Ctrl-C.
+
+    :param outer_handler: the SIGTERM handler the host program had before the run (a test
+        session running lessons in-process, say), called once the run is saved, so the host
+        stops too instead of seeing one failed run; None for the command line (the default
+        action: the run exits with 143).
+    """
+
+    def __init__(self, outer_handler: Callable[[int, Any], Any] | None = None) -> None:
+        super().__init__()
+        self.outer_handler = outer_handler
 
 
 @dataclass
@@ -122,7 +132,7 @@ def sigterm_as_interrupt() -> Iterator[None]:
         return
 
     def handler(_signum: int, _frame: Any) -> None:
-        raise Terminated()
+        raise Terminated(previous if callable(previous) else None)
 
     previous = signal.signal(signal.SIGTERM, handler)
     try:
@@ -245,6 +255,8 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
         finish("terminated" if terminated else "interrupted")
         console.print(markup("[yellow]{}[/] Kept {} saved file(s) and run.json in {}",
                              "Terminated." if terminated else "Interrupted.", len(ctx.artifacts), display_path(out_dir)))
+        if isinstance(stop, Terminated) and stop.outer_handler is not None:
+            stop.outer_handler(signal.SIGTERM, None)  # the signal was for the host program too: hand it on
         raise click.exceptions.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
     except click.ClickException as exc:
         finish("failed", exc.format_message())
