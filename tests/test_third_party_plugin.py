@@ -90,10 +90,17 @@ def test_third_party_lesson_explains_and_runs(site, tmp_path):
     assert (out / "saved-early.txt").read_text() == "kept"
 
 
+#: ``python -m nnlessons`` with SIGINT raising KeyboardInterrupt, as at a terminal. A job a shell script
+#: starts in the background (``cmd &``) starts with SIGINT ignored, and so does every process it starts;
+#: Python then installs no KeyboardInterrupt handler, and a test run that way could not press Ctrl-C.
+NNLESSONS_WITH_CTRL_C = [sys.executable, "-c", "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                         "runpy.run_module('nnlessons', run_name='__main__', alter_sys=True)"]
+
+
 def test_ctrl_c_exits_130_and_keeps_what_was_saved(site, tmp_path):
     out = tmp_path / "interrupted"
     env = {**os.environ, "PYTHONPATH": str(site)}
-    proc = subprocess.Popen([sys.executable, "-m", "nnlessons", "run", "tiny", "--device", "cpu", "--sleep", "60", "--out", str(out)],
+    proc = subprocess.Popen([*NNLESSONS_WITH_CTRL_C, "run", "tiny", "--device", "cpu", "--sleep", "60", "--out", str(out)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not (out / "saved-early.txt").exists() and time.monotonic() < deadline:
