@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from nnlessons.claims import Claim, show_claims
 from nnlessons.mnist import load_mnist
 from nnlessons.run_context import RunContext
 from nnlessons_cnn_mnist import plots
@@ -230,8 +231,6 @@ def _seconds_per_epoch(history: list[EpochResult]) -> float:
 
 # ---- summary --------------------------------------------------------------------------------------
 
-Claim = tuple[str, Any, str, bool]  # what is claimed, the measured number, when it holds, whether it does
-
 
 def lesson_claims(m: dict[str, Any]) -> list[Claim]:
     """Every claim the lesson makes, from its metrics."""
@@ -265,15 +264,6 @@ def lesson_claims(m: dict[str, Any]) -> list[Claim]:
     ]
 
 
-def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
-    ctx.heading("Summary: the lesson's claims, computed")
-    claims = lesson_claims(metrics)
-    ctx.table("Claims", ["claim", "measured", "holds when", "holds"], [(c, v, r, "yes" if ok else "NO") for c, v, r, ok in claims])
-    metrics["claims_holding"] = sum(ok for *_, ok in claims)
-    metrics["claims_total"] = len(claims)
-    return metrics
-
-
 def run(ctx: RunContext) -> dict[str, Any]:
     lenet = build("lenet", ctx.seed + SEED_OFFSETS["lenet"]).to(ctx.device)
     cnn = build("cnn", ctx.seed + SEED_OFFSETS["cnn"], ctx.params.dropout).to(ctx.device)
@@ -290,4 +280,4 @@ def run(ctx: RunContext) -> dict[str, Any]:
     metrics |= show_first_layer(ctx, networks, untrained, test)
     metrics |= show_modes_trained(ctx, networks["cnn"], test)
     metrics |= compare_lessons(ctx, networks, histories, train, test)
-    return summary(ctx, metrics)
+    return metrics | show_claims(ctx, lesson_claims(metrics))

@@ -8,6 +8,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from nnlessons.claims import Claim, show_claims
 from nnlessons.mnist import MnistSplit, load_mnist
 from nnlessons.run_context import RunContext
 from nnlessons_mnist_mlp import folder, plots, route_timing
@@ -233,8 +234,6 @@ def probabilities_step(ctx: RunContext, model: MnistMLP, test_data: TensorData, 
 # ---- summary --------------------------------------------------------------------------------------
 
 
-Claim = tuple[str, float, str, bool]  # what is claimed, the measured number, when it holds, whether it does
-
 
 def lesson_claims(m: dict[str, Any]) -> list[Claim]:
     """Every claim the lesson makes, from its metrics."""
@@ -269,16 +268,6 @@ def lesson_claims(m: dict[str, Any]) -> list[Claim]:
     ]
 
 
-def summary(ctx: RunContext, metrics: dict[str, Any]) -> dict[str, Any]:
-    """Print every claim with the number that backs it; count the ones that hold."""
-    ctx.heading("Summary: the lesson's claims, computed")
-    claims = lesson_claims(metrics)
-    ctx.table("Claims", ["claim", "measured", "holds when", "holds"], [(c, v, r, "yes" if ok else "NO") for c, v, r, ok in claims])
-    metrics["claims_holding"] = sum(ok for *_, ok in claims)
-    metrics["claims_total"] = len(claims)
-    return metrics
-
-
 def run(ctx: RunContext) -> dict[str, Any]:
     model = MnistMLP(ctx.params.hidden).to(ctx.device)
     metrics = steps_before_data(ctx, model)
@@ -290,4 +279,4 @@ def run(ctx: RunContext) -> dict[str, Any]:
     metrics |= image_folder_step(ctx, train_split, train_data)
     metrics |= training_section(ctx, model, train_data, test_data)
     metrics |= probabilities_step(ctx, model, test_data, test_split)
-    return summary(ctx, metrics)
+    return metrics | show_claims(ctx, lesson_claims(metrics))
