@@ -1,13 +1,17 @@
 """The practice commands: practice, check, hint, solution, watch, progress.
 
 None of them imports torch: checks run in a subprocess (`nnlessons.practice.checker`).
+Progress is read once for showing (`load_progress`); each change is written on its own, at once,
+with `record` (see `nnlessons.practice.progress` for why).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,7 +24,7 @@ from nnlessons.errors import LessonInputError
 from nnlessons.practice import catalog, report
 from nnlessons.practice.catalog import Entry
 from nnlessons.practice.checker import CheckResult, run_check
-from nnlessons.practice.progress import Progress, path_for
+from nnlessons.practice.progress import Progress, path_for, unsaved_line, updating
 from nnlessons.practice.workspace import Workspace, chosen
 from nnlessons.registry import LessonRegistry
 
@@ -38,10 +42,40 @@ def workspace_option(fn):
 
 
 def load_progress(workspace: Path | None, console: Console) -> Progress:
+    """This command's copy of the progress, for showing; a notice about the file is printed in yellow."""
     progress = Progress.load(path_for(chosen(workspace)))
     if progress.notice:
         console.print(Text(progress.notice, style="yellow"))
     return progress
+
+
+def record(progress: Progress, console: Console, change: Callable[[Progress], None], warn: bool = True) -> bool:
+    """Apply `change` to the progress file and save it now; False if it could not be saved.
+
+    The change is applied to what the file holds now, under its lock (another command may have
+    written since `progress`, this command's copy, was loaded), and the copy is then refreshed
+    to what was saved. When saving fails (a read-only folder), the change is still applied to the
+    copy, so the command goes on as if it were saved, and one yellow line says why (if `warn`).
+    """
+    try:
+        with updating(progress.path) as fresh:
+            change(fresh)
+    except OSError as exc:
+        change(progress)
+        if warn:
+            console.print(Text(unsaved_line(progress.path, exc), style="yellow"))
+        return False
+    if fresh.notice:
+        console.print(Text(fresh.notice, style="yellow"))
+    progress.lessons_run, progress.exercises = fresh.lessons_run, fresh.exercises
+    return True
+
+
+def take_hint(progress: Progress, full_id: str, total: int) -> None:
+    """One more hint of `full_id` used, up to `total`."""
+    entry = progress.exercise(full_id)
+    if entry.hints_used < total:
+        entry.hints_used += 1
 
 
 def display(path: Path) -> str:
@@ -162,14 +196,19 @@ def started(registry: LessonRegistry, space: Workspace) -> list[Entry]:
     return [e for e in catalog.all_exercises(registry) if space.file(e).exists()]
 
 
-def check_and_record(entries: list[Entry], space: Workspace, progress: Progress) -> list[CheckResult]:
+def check_and_record(entries: list[Entry], space: Workspace, progress: Progress, console: Console) -> list[CheckResult]:
+    """Check each entry, recording each result as soon as its check finishes (a Ctrl-C later keeps it).
+
+    If progress cannot be saved, the results still come back; one line says so, once.
+    """
     results = []
+    saved = True
     for entry in entries:
         result = run_check(entry.full_id, entry.exercise, space.file(entry))
         if result.status != "missing":
-            progress.record_check(entry.full_id, result.passed)
+            change = functools.partial(Progress.record_check, full_id=entry.full_id, passed=result.passed)
+            saved = record(progress, console, change, warn=saved) and saved
         results.append(result)
-    progress.save()
     return results
 
 
@@ -209,7 +248,7 @@ def check(ctx: click.Context, target: str | None, check_all: bool, workspace: Pa
     if not entries:
         raise LessonInputError(f"There are no exercise files in {display(space.root)}; start with 'nnlessons practice LESSON' "
                                f"(or point --workspace at your practice folder).")
-    results = check_and_record(entries, space, progress)
+    results = check_and_record(entries, space, progress, console)
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))
     else:
@@ -237,11 +276,9 @@ def hint(ctx: click.Context, target: str, workspace: Path | None) -> None:
     hints = entry.exercise.hints
     if not hints:
         raise LessonInputError(f"{entry.full_id} has no hints; its task is in {display(Workspace.from_option(workspace).file(entry))}.")
-    record = progress.exercise(entry.full_id)
-    if record.hints_used < len(hints):
-        record.hints_used += 1
-        progress.save()
-    shown = record.hints_used
+    if progress.exercise(entry.full_id).hints_used < len(hints):
+        record(progress, console, lambda p: take_hint(p, entry.full_id, len(hints)))
+    shown = progress.exercise(entry.full_id).hints_used
     for number, text in enumerate(hints[:shown], start=1):
         style = "bold" if number == shown else "dim"
         console.print(Text.assemble((f"Hint {number} of {len(hints)}: ", "bold cyan" if number == shown else "dim"), (text, style)))
@@ -266,13 +303,12 @@ def solution(ctx: click.Context, target: str, reveal: bool, workspace: Path | No
     console = Console(highlight=False, stderr=not sys.stdout.isatty())
     progress = load_progress(workspace, console)
     entry = catalog.resolve_one(registry, target)
-    record = progress.exercise(entry.full_id)
-    if not record.passed and not reveal:
+    mine = progress.exercise(entry.full_id)
+    if not mine.passed and not reveal:
         raise LessonInputError(f"The solution of {entry.full_id} opens once your code passes 'nnlessons check {entry.full_id}'; "
                                f"to see it now anyway, add --reveal (your progress will say so).")
-    if reveal and not record.passed and not record.revealed:
-        record.revealed = True
-        progress.save()
+    if reveal and not mine.passed and not mine.revealed:
+        record(progress, console, lambda p: reveal_solution(p, entry.full_id))
     code = entry.exercise.solution_text()
     if not sys.stdout.isatty():
         sys.stdout.write(code)
@@ -286,6 +322,13 @@ def solution(ctx: click.Context, target: str, reveal: bool, workspace: Path | No
                                          fromfile=f"yours: {display(mine)}", tofile="reference", lineterm=""))
         out.rule(Text("Your code against the reference", style="bold"))
         out.print(Syntax("\n".join(diff), "diff", word_wrap=True) if diff else Text("Identical."))
+
+
+def reveal_solution(progress: Progress, full_id: str) -> None:
+    """Mark `full_id`'s solution as revealed, unless it has passed (then seeing it is no reveal)."""
+    entry = progress.exercise(full_id)
+    if not entry.passed:
+        entry.revealed = True
 
 
 # ---- progress ---------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from nnlessons.errors import LessonInputError
 from nnlessons.practice import catalog, report
 from nnlessons.practice.catalog import Entry
 from nnlessons.practice.checker import CheckResult
-from nnlessons.practice.commands import check_and_record, display, load_progress, next_unfinished, registry_of, workspace_option
+from nnlessons.practice.commands import (check_and_record, display, load_progress, next_unfinished, record, registry_of, take_hint,
+                                         workspace_option)
 from nnlessons.practice.progress import Progress
 from nnlessons.practice.workspace import Workspace
 
@@ -79,7 +80,7 @@ class Watcher:
         self.space = space
         self.progress = progress
         self.console = console
-        self.check = check or (lambda entry: check_and_record([entry], space, progress)[0])
+        self.check = check or (lambda entry: check_and_record([entry], space, progress, console)[0])
         self.mtime = mtime
 
     def following(self, entry: Entry) -> Entry | None:
@@ -102,12 +103,11 @@ class Watcher:
 
     def hint(self, entry: Entry) -> None:
         hints = entry.exercise.hints
-        record = self.progress.exercise(entry.full_id)
-        if record.hints_used < len(hints):
-            record.hints_used += 1
-            self.progress.save()
+        if self.progress.exercise(entry.full_id).hints_used < len(hints):
+            record(self.progress, self.console, lambda p: take_hint(p, entry.full_id, len(hints)))
+        shown = self.progress.exercise(entry.full_id).hints_used
         if hints:
-            self.console.print(Text.assemble((f"Hint {record.hints_used} of {len(hints)}: ", "bold cyan"), hints[record.hints_used - 1]))
+            self.console.print(Text.assemble((f"Hint {shown} of {len(hints)}: ", "bold cyan"), hints[shown - 1]))
 
     def run(self, entry: Entry, read_key: KeyReader, max_polls: int | None = None) -> None:
         self.announce(entry)
