@@ -1,18 +1,25 @@
-"""Run one exercise's check on the learner's file in a fresh, time-limited, isolated subprocess."""
+"""Check a learner's file: their code runs in a learner's process, the check and its verdict run here.
+
+The design (issue 17): the check function runs in this process, the judge, and receives the
+learner's module as a [`Remote`][nnlessons.practice.learner_host.Remote]. Every call into the
+learner's code crosses into their own process (forked from a warm one, see
+[`learner_host`][nnlessons.practice.learner_host]) and only *values* come back, through
+PyTorch's restricted unpickler. So nothing their code does can touch the comparison, the
+expected values, the check's module, ``bool``, the result, or the progress file: those live
+here. What a check can and cannot rule out is written in the guide ("What a check can rule
+out").
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
+import contextlib
+import importlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from nnlessons.practice.child import SYS_PATH_ENVVAR
-from nnlessons.practice.exercise import Exercise
+from nnlessons.practice.exercise import CheckFailed, Exercise
 
 STATUSES = ("passed", "failed", "todo", "error", "timeout", "missing", "broken")
 
@@ -30,7 +37,7 @@ class CheckResult:
     details: dict[str, str] = field(default_factory=dict)
     mistake: str | None = None
     traceback: str = ""
-    output: str = ""  # what the learner's code printed
+    output: str = ""  # what the learner's code printed (its head and tail)
 
     @property
     def passed(self) -> bool:
@@ -44,46 +51,104 @@ class CheckResult:
         }
 
 
-def child_sys_path() -> list[str]:
-    """Our import path for the child, without the current folder (so its stray modules stay out)."""
-    here = os.getcwd()
-    return [p for p in sys.path if p not in ("", ".") and os.path.abspath(p) != here]
+def load_check(spec: str) -> Any:
+    module_name, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module_name), function)
 
 
-def run_check(full_id: str, exercise: Exercise, learner: Path) -> CheckResult:
-    """Check the learner's file; never raises for anything the learner's code does."""
+def blocked_imports(exercise: Exercise, others: tuple[str, ...] = ()) -> list[str]:
+    """Modules the learner's process may not import: the exercise's package (references, checks) and `others`."""
+    return sorted({exercise.package, exercise.check.partition(":")[0], *others})
+
+
+def run_check(full_id: str, exercise: Exercise, learner: Path, host: Any = None,
+              blocked: tuple[str, ...] = ()) -> CheckResult:
+    """Check the learner's file; never raises for anything the learner's code does.
+
+    :param host: a [`LearnerHost`][nnlessons.practice.learner_host.LearnerHost] to fork the
+        learner's process from (one per command, so several checks share its torch import); a
+        new one is started and stopped when None.
+    :param blocked: more packages the learner's process may not import (other lessons' exercises).
+    """
     base = {"exercise": full_id, "title": exercise.title, "file": str(learner)}
     if not learner.is_file():
         return CheckResult(**base, status="missing",
                            message=f"there is no file {learner}; write it with 'nnlessons practice {full_id.split('/')[0]}'.")
-    with tempfile.TemporaryDirectory(prefix="nnlessons-check-") as scratch:
-        result_file = Path(scratch) / "result.json"
-        env = {**os.environ, SYS_PATH_ENVVAR: json.dumps(child_sys_path())}
-        argv = [sys.executable, "-I", "-m", "nnlessons.practice.child", exercise.check, str(learner.resolve()), str(result_file)]
+    from nnlessons.practice.learner_host import LearnerHost
+
+    with contextlib.ExitStack() as stack:
+        if host is None:
+            host = stack.enter_context(LearnerHost())
+        else:
+            host.begin()
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nnlessons-check-")))
         try:
-            proc = subprocess.run(argv, cwd=scratch, env=env, capture_output=True, text=True, timeout=exercise.timeout,
-                                  stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired as stopped:
-            printed = _text(stopped.stdout)
-            return CheckResult(**base, status="timeout", output=_tail(printed),
-                               message=f"the check was stopped after {exercise.timeout:g} s: your code may be in a loop that "
-                                       f"never ends (check each loop's condition and what it changes).")
-        if not result_file.is_file():
-            why = (proc.stderr.strip().splitlines() or ["no result"])[-1]
-            return CheckResult(**base, status="error", output=_tail(proc.stdout),
-                               message=f"your code stopped the check process ({why}).")
-        result = json.loads(result_file.read_text(encoding="utf-8"))
-    return CheckResult(**base, status=result["status"], message=result["message"], case=result.get("case", ""),
-                       details=result.get("details", {}), mistake=result.get("mistake"),
-                       traceback=result.get("traceback", ""), output=_tail(proc.stdout))
+            check = load_check(exercise.check)
+        except Exception as exc:  # noqa: BLE001 - the check's own bug: one line for the learner
+            return CheckResult(**base, status="broken", message=_broken(exc))
+        verdict, output = judge(check, host, learner, scratch, exercise, blocked_imports(exercise, blocked))
+    return CheckResult(**base, **verdict, output=output)
 
 
-def _text(value: bytes | str | None) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return value or ""
+def _broken(exc: BaseException) -> str:
+    return (f"the check itself failed ({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); "
+            f"this is a bug in the exercise, not in your code.")
 
 
-def _tail(text: str, lines: int = 20) -> str:
-    kept = text.rstrip().splitlines()
-    return "\n".join(kept[-lines:])
+def judge(check: Any, host: Any, learner: Path, scratch: Path, exercise: Exercise,
+          blocked: list[str]) -> tuple[dict[str, Any], str]:
+    """Run `check` on the learner's module in a fresh learner's process; return (verdict fields, their output)."""
+    from nnlessons.practice import compare
+    from nnlessons.practice.learner_host import (CheckBug, LearnerProcessEnded, LearnerTimeout, OutputTooLarge,
+                                                 memory_limit_mb)
+
+    compare.current_case = None
+    session = None
+    try:
+        session = host.start(learner, scratch, forbids=exercise.forbids, blocked_imports=blocked,
+                             timeout=exercise.timeout)
+        summary = check(session.module)
+        verdict: dict[str, Any] = {"status": "passed", "message": summary or "every case matched PyTorch."}
+    except CheckFailed as failure:
+        verdict = {"status": "failed", **failure.as_dict()}
+    except LearnerTimeout as stopped:
+        case = compare.current_case
+        where = f" It was on {stopped.args[0]}." if stopped.args and stopped.args[0] else ""
+        verdict = {"status": "timeout", "case": case.description if case else "",
+                   "message": f"the check was stopped after {exercise.timeout:g} s" +
+                              (f" on the case '{case.description}'" if case else "") +
+                              f": your code may be in a loop that never ends (check each loop's condition and what "
+                              f"it changes).{where}"}
+    except OutputTooLarge as too_much:
+        verdict = {"status": "error", "message": f"your code printed more than {too_much.args[0] // 2**20} MB, so the "
+                                                 f"check stopped it: is a print inside a loop that never ends?"}
+    except CheckBug as bug:
+        verdict = {"status": "broken", "message": _broken(bug)}
+    except LearnerProcessEnded as ended:
+        verdict = {"status": "error", "message": f"your code stopped the check: {ended.args[0]}."}
+    except NotImplementedError as exc:
+        verdict = {"status": "todo", "message": "not implemented yet: the function still raises NotImplementedError.",
+                   "traceback": getattr(exc, "learner_traceback", "")}
+    except Exception as exc:  # noqa: BLE001 - what the learner's code raised, or the check's trouble with its value
+        verdict = _error_verdict(exc, compare.current_case, memory_limit_mb())
+    finally:
+        output = ""
+        if session is not None:
+            output = session.output().text
+            session.close()
+    return verdict, output.rstrip()
+
+
+def _error_verdict(exc: Exception, case: Any, memory_mb: int) -> dict[str, Any]:
+    where = f" on the case '{case.description}'" if case else ""
+    theirs = getattr(exc, "learner_traceback", None)
+    if getattr(exc, "out_of_memory", False):
+        message = (f"your code used more memory than a check allows ({memory_mb} MB; NNLESSONS_CHECK_MEMORY_MB changes "
+                   f"it){where}: does it build something much larger than the inputs?")
+    elif theirs is not None:
+        message = f"your code raised {getattr(exc, 'learner_type', type(exc).__name__)}{where}."
+    else:  # raised here, in the check, after their code returned: most often a value of the wrong kind
+        message = (f"the check could not use what your code returned ({type(exc).__name__}: "
+                   f"{' '.join(str(exc).split())[:160]}){where}; if your code is right, this is a bug in the exercise.")
+    return {"status": "error", "message": message, "case": case.description if case else "",
+            "details": {"inputs": case.describe()} if case else {}, "traceback": theirs or ""}

@@ -6,7 +6,10 @@ import ast
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from nnlessons.practice.forbid import Forbidden
 
 EXERCISE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
@@ -44,6 +47,9 @@ class Exercise:
         more each time.
     :param timeout: seconds the check may run before it is stopped (an endless loop in the
         learner's code ends with a message, not a hang).
+    :param forbids: rules from [`nnlessons.practice.forbid`][nnlessons.practice.forbid]
+        (``forbid.CONVOLUTION``, ``forbid.AUTOGRAD.because("...")``): switched off in the
+        learner's process before their file is imported, through every path to the operator.
     """
 
     id: str
@@ -54,6 +60,7 @@ class Exercise:
     check: str
     hints: tuple[str, ...] = field(default_factory=tuple)
     timeout: float = 30.0
+    forbids: tuple[Forbidden, ...] = ()
 
     def __post_init__(self) -> None:
         if not EXERCISE_ID.fullmatch(self.id):

@@ -62,12 +62,13 @@ Outside pytest, or in a fixture of another scope, use the classes the fixtures c
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from nnlessons.practice.learner_host import LearnerHost
 from nnlessons.testing.exercise_checks import ExerciseChecker
 from nnlessons.testing.lesson_runs import Lesson, LessonRun, LessonRunner
 
@@ -107,10 +108,18 @@ def check_device_placement(lesson_runner: LessonRunner) -> Callable[..., LessonR
     return lesson_runner.check_device_placement
 
 
+@pytest.fixture(scope="session")
+def learner_host() -> Iterator[LearnerHost]:
+    """One warm learner's host for the test session: each check forks from it instead of importing torch anew."""
+    with LearnerHost() as host:
+        yield host
+
+
 @pytest.fixture
-def check_exercise(tmp_path: Path) -> Callable[..., dict[str, Any]]:
+def check_exercise(tmp_path: Path, learner_host: LearnerHost) -> Callable[..., dict[str, Any]]:
     """``check_exercise(exercise, code)``: the check's result for `code` as the learner's file.
 
-    See [`ExerciseChecker.check`][nnlessons.testing.exercise_checks.ExerciseChecker.check].
+    The code runs in a learner's process of its own, as with ``nnlessons check``. See
+    [`ExerciseChecker.check`][nnlessons.testing.exercise_checks.ExerciseChecker.check].
     """
-    return ExerciseChecker(tmp_path / "exercise-checks").check
+    return ExerciseChecker(tmp_path / "exercise-checks", learner_host).check
