@@ -414,8 +414,8 @@ def docs(ctx: click.Context, port: int, build_dir: Path | None) -> None:
     config = docs_command.find_config()
     docs_command.check_mkdocs_installed()
     if build_dir is not None:
-        docs_command.check_build_folder(build_dir)
-    argv = docs_command.mkdocs_argv(config, port, build_dir)
+        ctx.exit(docs_command.build_site(config, build_dir))
+    argv = docs_command.mkdocs_argv(config, port)
     click.echo(f"Running {shlex.join(argv)}", err=True)
     ctx.exit(docs_command.run_mkdocs(argv, cwd=config.parent))
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import json
+import os
+import shlex
+import shutil
+import stat
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+import click
 
 import nnlessons
 from nnlessons.errors import LessonInputError
@@ -45,30 +53,157 @@ def check_mkdocs_installed() -> None:
         raise LessonInputError(f"The docs site needs {', '.join(missing)}, which {verb} not installed; install the docs extra with {INSTALL_HINT}.")
 
 
-#: files every mkdocs build writes at the top of its site folder: their presence marks an earlier build
-BUILD_MARKERS = ("index.html", "sitemap.xml")
+#: written into a finished build: every file it holds, so a later --build knows the folder is its own
+BUILD_RECORD = ".nnlessons-build.json"
+
+
+def _cannot_write(folder: Path, exc: OSError) -> LessonInputError:
+    shown = str(folder) if len(str(folder)) <= 60 else str(folder)[:60] + "..."
+    return LessonInputError(f"Cannot write the docs site into '{shown}' ({exc.strerror or type(exc).__name__}); "
+                            f"choose a writable folder with --build.")
+
+
+def folder_tree(folder: Path) -> tuple[list[str], list[str]]:
+    """Everything below `folder`, as relative POSIX paths: (files and links, folders); links are never followed."""
+    def unreadable(exc: OSError) -> None:
+        raise LessonInputError(f"Cannot read '{exc.filename}' ({exc.strerror or type(exc).__name__}); "
+                               f"choose a new or empty folder with --build.")
+
+    files, folders = [], []
+    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=False):
+        relative = Path(root).relative_to(folder)
+        links = [name for name in dirs if os.path.islink(os.path.join(root, name))]
+        files += [(relative / name).as_posix() for name in names + links]
+        folders += [(relative / name).as_posix() for name in dirs if name not in links]
+    return sorted(files), sorted(folders)
+
+
+def built_files(folder: Path) -> set[str] | None:
+    """The files an earlier build listed in its BUILD_RECORD, None if `folder` has no readable record."""
+    record_path = folder / BUILD_RECORD
+    try:
+        if not stat.S_ISREG(record_path.lstat().st_mode):
+            return None
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    files = record.get("files") if isinstance(record, dict) else None
+    if not isinstance(files, list) or not all(isinstance(name, str) for name in files):
+        return None
+    return set(files)
 
 
 def check_build_folder(folder: Path) -> None:
-    """Make `folder` and check a file can be written in it, so mkdocs never starts only to fail with a traceback.
+    """Refuse `folder` unless it is new, empty, or provably an earlier nnlessons build.
 
-    mkdocs empties its site folder before building, so a folder holding anything but an earlier
-    build (a user's files) is refused: nothing of theirs is ever deleted.
+    An earlier build is a folder with a BUILD_RECORD that lists every file in it: regular
+    files only (no links), in folders that hold listed files. A build replaces the whole
+    folder, so anything else in it (a user's notes beside an index.html) would be lost.
     """
-    if folder.is_dir():
-        names = [p.name for p in folder.iterdir() if not p.name.startswith(".")]
-        if names and not all((folder / marker).is_file() for marker in BUILD_MARKERS):
-            shown = ", ".join(f"'{n}'" for n in sorted(names)[:3])
-            raise LessonInputError(f"The folder '{folder}' holds files ({shown}) and no earlier docs build, and mkdocs "
-                                   f"empties the folder it builds into; choose a new or empty folder with --build.")
+    if folder.is_symlink():
+        raise LessonInputError(f"The folder '{folder}' is a symbolic link, and a build replaces the folder it names; "
+                               f"give the folder it points to, or a new one, with --build.")
+    if not os.path.lexists(folder):
+        return  # new
+    if not folder.is_dir():
+        raise LessonInputError(f"'{folder}' is a file, not a folder; choose a new or empty folder with --build.")
+    files, folders = folder_tree(folder)
+    listed = built_files(folder)
+    if listed is None:
+        foreign = files + folders
+    else:
+        listed.add(BUILD_RECORD)
+        parents = {parent.as_posix() for name in listed for parent in PurePosixPath(name).parents}
+        foreign = [name for name in files if name not in listed or not stat.S_ISREG((folder / name).lstat().st_mode)]
+        foreign += [name for name in folders if name not in parents]
+    if foreign:
+        shown = ", ".join(f"'{n}'" for n in sorted(foreign)[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise LessonInputError(f"The folder '{folder}' holds files ({shown}) that no earlier 'nnlessons docs --build' made, "
+                               f"and a build replaces the whole folder; choose a new or empty folder with --build.")
+
+
+def _new_sibling(folder: Path, purpose: str, shown: Path) -> Path:
+    """A new empty folder next to `folder` (same file system, so a rename moves it): .NAME.PURPOSE-XXXXXXXX."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=folder):  # permissions alone do not tell (root, read-only mounts, /proc)
-            pass
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{folder.name}.{purpose}-", dir=folder.parent))
     except OSError as exc:
-        shown = str(folder) if len(str(folder)) <= 60 else str(folder)[:60] + "..."
-        raise LessonInputError(f"Cannot write the docs site into '{shown}' ({exc.strerror or type(exc).__name__}); "
-                               f"choose a writable folder with --build.") from None
+        raise _cannot_write(shown, exc) from None
+
+
+def write_build_record(site: Path) -> None:
+    """List every file of the finished build `site` in its BUILD_RECORD."""
+    files, _ = folder_tree(site)
+    record = {"nnlessons_version": nnlessons.__version__, "files": files}
+    (site / BUILD_RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+
+
+def replace_folder(folder: Path, site: Path, shown: Path) -> None:
+    """Put the finished build `site` where `folder` (absolute) is, and remove the earlier build's own files.
+
+    The earlier folder is checked again (the build took a while), moved aside, and only the
+    files its record lists are removed; anything added meanwhile is kept, and said so.
+    """
+    check_build_folder(folder)
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(site, 0o777 & ~mask)  # mkdtemp made it private; a site is as readable as any folder
+    aside = _new_sibling(folder, "old", shown)
+    earlier = aside / "site"
+    try:
+        if os.path.lexists(folder):
+            os.rename(folder, earlier)
+        os.rename(site, folder)
+    except OSError as exc:
+        if os.path.lexists(earlier) and not os.path.lexists(folder):
+            os.rename(earlier, folder)  # put the earlier build back
+        with contextlib.suppress(OSError):
+            aside.rmdir()
+        raise _cannot_write(shown, exc) from None
+    if os.path.lexists(earlier):
+        remove_earlier_build(earlier)
+    with contextlib.suppress(OSError):
+        aside.rmdir()
+    if aside.exists():
+        click.echo(f"Kept '{earlier}': files appeared in the earlier build while this one ran.", err=True)
+
+
+def remove_earlier_build(old: Path) -> None:
+    """Remove the regular files `old`'s record lists (found without following a link), then its empty folders."""
+    listed = (built_files(old) or set()) | {BUILD_RECORD}
+    files, folders = folder_tree(old)
+    for name in files:
+        if name in listed and stat.S_ISREG((old / name).lstat().st_mode):
+            (old / name).unlink()
+    for name in sorted(folders, key=lambda n: n.count("/"), reverse=True):
+        with contextlib.suppress(OSError):
+            (old / name).rmdir()
+    with contextlib.suppress(OSError):
+        old.rmdir()
+
+
+def build_site(config: Path, folder: Path) -> int:
+    """``mkdocs build --strict`` into a new folder beside `folder`, then swap it in; mkdocs' exit code.
+
+    mkdocs empties the folder it builds into, so it only ever gets a folder of its own: a
+    failed or stopped build leaves `folder` as it was, and a finished one replaces it only
+    if `folder` is new, empty, or an earlier build (`check_build_folder`).
+    """
+    check_build_folder(folder)
+    target = Path(os.path.abspath(folder))
+    site = _new_sibling(target, "building", folder)
+    try:
+        argv = mkdocs_argv(config, build=site)
+        click.echo(f"Running {shlex.join(argv)}", err=True)
+        code = run_mkdocs(argv, cwd=config.parent)
+        if code == 0:
+            write_build_record(site)
+            replace_folder(target, site, folder)
+            click.echo(f"Built the docs site into {folder}", err=True)
+        return code
+    finally:
+        if site.exists():
+            shutil.rmtree(site, ignore_errors=True)
 
 
 def mkdocs_argv(config: Path, port: int = 8000, build: Path | None = None) -> list[str]:

@@ -1,4 +1,4 @@
-"""Run one lesson: prepare the folder, device and seeds, call its run hook, write run.json."""
+"""Run one lesson: prepare the folder, device and seeds, call its run hook; run.json says how far it got."""
 
 from __future__ import annotations
 
@@ -46,6 +46,23 @@ class Terminated(KeyboardInterrupt):
     def __init__(self, outer_handler: Callable[[int, Any], Any] | None = None) -> None:
         super().__init__()
         self.outer_handler = outer_handler
+
+
+class RecordedContext(RunContext):
+    """The RunContext a run gets: each new artifact calls `on_artifact`, which rewrites run.json.
+
+    So the files of a run killed outright (``kill -9``: no handler runs) are listed in its
+    run.json, whose status still says ``running``, and ``--overwrite`` can replace them.
+    """
+
+    on_artifact: Callable[[], None] | None = None
+
+    def add_artifact(self, path: Path | str) -> Path:
+        known = len(self.artifacts)
+        path = super().add_artifact(path)
+        if self.on_artifact is not None and len(self.artifacts) > known:
+            self.on_artifact()
+        return path
 
 
 @dataclass
@@ -178,7 +195,7 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
     import torch
 
     info = lesson.info
-    ctx = RunContext(
+    ctx = RecordedContext(
         lesson_id=info.id,
         device=device,
         seed=request.seed,
@@ -224,7 +241,13 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
     clock = ctx.clock
     start = clock()
 
+    def save_running() -> Path:
+        """run.json as it stands while the run goes on (status running): what a killed run leaves."""
+        record["artifacts"] = [relative_artifact(p, out_dir) for p in ctx.artifacts]
+        return _write_record(out_dir, record)
+
     def finish(status: str, error: str | None = None) -> Path:
+        ctx.on_artifact = None
         record.update(status=status, duration_seconds=round(clock() - start, 3), timings=dict(ctx.timings))
         if ctx.params_adjusted:  # a value the run could only check once started: record what it used
             used = dict(ctx.params)
@@ -238,6 +261,8 @@ def _run_with_context(registry: LessonRegistry, lesson: Lesson, request: RunRequ
             record["error"] = error
         return _write_record(out_dir, record)
 
+    save_running()
+    ctx.on_artifact = save_running
     try:
         with sigterm_as_interrupt():
             metrics = registry.call(lesson, "nnlessons_run", ctx=ctx)
