@@ -22,9 +22,8 @@ can name the mistake instead of only showing numbers.
 
 from __future__ import annotations
 
-import contextlib
 import numbers
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -59,8 +58,12 @@ def describe_value(value: Any) -> str:
         if value.numel() <= SMALL:
             text += f" {values_text(value)}"
         return text
-    if isinstance(value, (torch.nn.Module, torch.optim.Optimizer)):
-        return type(value).__name__
+    if isinstance(value, torch.optim.Optimizer):
+        settings = ", ".join(f"{k}={v:g}" for k, v in value.defaults.items()
+                             if k in ("lr", "momentum", "weight_decay") and isinstance(v, (int, float)) and (v or k == "lr"))
+        return f"torch.optim.{type(value).__name__}(model.parameters(), {settings})"
+    if isinstance(value, torch.nn.Module):
+        return getattr(value, "type_name", None) or type(value).__name__  # a Remote model: the learner's class name
     text = " ".join(repr(value).split())
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -184,51 +187,45 @@ def _plain_number(value: Any) -> float | None:
     return None
 
 
-@contextlib.contextmanager
-def switched_off(targets: Iterable[tuple[object, str]], message: str, learner: ModuleType | None = None) -> Iterator[None]:
-    """While the block runs, calling any ``owner.name`` in `targets` fails the check with `message`.
-
-    For rules like "no F.conv2d: loops and indexing only"::
-
-        with switched_off([(torch.nn.functional, "conv2d"), (torch, "conv2d")], "F.conv2d is off: use loops.", learner):
-            got = call_learner(learner.conv2d_by_loops, case)
-
-    With `learner`, names in the learner's module bound to the same functions (``from
-    torch.nn.functional import conv2d``) are switched off too. Everything is restored afterwards.
-    """
-
-    def refuse(*_args: Any, **_kwargs: Any) -> None:
-        raise failure(message, current_case or Case("while your code ran"))
-
-    saved = [(owner, name, getattr(owner, name)) for owner, name in targets]
-    originals = [original for _, _, original in saved]
-    if learner is not None:
-        saved += [(learner, name, value) for name, value in vars(learner).items() if any(value is o for o in originals)]
-    try:
-        for owner, name, _ in saved:
-            setattr(owner, name, refuse)
-        yield
-    finally:
-        for owner, name, original in reversed(saved):
-            setattr(owner, name, original)
-
-
-def expect_counts(learner: ModuleType, cases: Iterable[tuple[str, Case, int, Mapping[str, Any]]],
-                  forbidden: Iterable[tuple[object, str]] = (), rule: str = "") -> None:
+def expect_counts(learner: ModuleType, cases: Iterable[tuple[str, Case, int, Mapping[str, Any]]]) -> None:
     """Check functions that return a count (a parameter count, an output size) exactly.
 
     Each case is ``(function name, Case, the right count, {mistake message: the count it gives})``;
-    the result must be a Python int. While the learner's function runs, `forbidden` is switched off
-    with `rule` (e.g. building layers, for counts "by hand").
+    the result must be a Python int. To forbid building layers (counts "by hand"), the exercise
+    declares ``forbids=(forbid.LAYERS,)``.
     """
-    forbidden = list(forbidden)
     for function, case, expected, mistakes in cases:
-        with switched_off(forbidden, rule, learner):
-            got = call_learner(getattr(learner, function), case)
+        got = call_learner(getattr(learner, function), case)
         what = f"{function}({', '.join(str(v) for v in case.inputs.values())})"
         expect(isinstance(got, int) and not isinstance(got, bool),
                f"{what} returned {got!r} ({type(got).__name__}); return a Python int.", case)
         expect_equal(got, expected, case, mistakes=mistakes, what=what)
+
+
+def in_learners_process(learner: Any, probe: str, *args: Any) -> Any:
+    """Run the measurement `probe` of [`probes`][nnlessons.practice.probes] where the learner's objects live.
+
+    ``in_learners_process(learner, "output_gradients", model, images, weights)`` backpropagates
+    through the learner's model in their process and returns each parameter's gradient. `learner`
+    is the module the check was given (or any object of theirs). Given ordinary objects (a
+    check run on a module in this process), the probe runs here.
+    """
+    from nnlessons.practice import learner_host, probes
+
+    if isinstance(learner, learner_host.Remote):
+        return learner_host.probe(learner, probe, *args)
+    return getattr(probes, probe)(*args)
+
+
+def grad_fn_name(value: torch.Tensor) -> str | None:
+    """The name of the operation that made `value` in the learner's process (``"MmBackward0"``), or None.
+
+    A tensor comes back from the learner's process as a leaf; whether it was connected to
+    autograd there is kept as this name (a check's "your output is cut off from autograd").
+    """
+    if value.grad_fn is not None:
+        return type(value.grad_fn).__name__
+    return getattr(value, "learner_grad_fn", None)
 
 
 def expect(condition: bool, message: str, case: Case, *, mistake: str | None = None) -> None:

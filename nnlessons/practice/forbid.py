@@ -21,6 +21,10 @@ Nothing here imports torch at import time; `switch_on` runs in the learner's pro
 from __future__ import annotations
 
 import importlib
+import inspect
+import linecache
+import os
+import sys
 import warnings
 from dataclasses import dataclass, replace
 from typing import Any, Callable
@@ -99,23 +103,61 @@ LAYERS = Forbidden("nn layers", "building layers (nn.Module) is switched off in 
                    attributes=("torch.nn.Module.__init__",))
 
 
+UNSAFE_LOAD = Forbidden(
+    "torch.load(weights_only=False)",
+    "your code loads with weights_only=False, which runs whatever the file's pickle says: load with weights_only=True "
+    "(the default).", attributes=("torch.load", "torch.serialization.load"))
+
+
+def _loads_unsafely(original: Callable[..., Any], args: tuple, kwargs: dict) -> bool:
+    """torch.load asked to unpickle freely: weights_only=False, a pickle_module, or the environment forcing it."""
+    try:
+        bound = inspect.signature(original).bind(*args, **kwargs).arguments
+    except TypeError:
+        return False  # a call torch.load itself will refuse
+    weights_only = bound.get("weights_only")
+    return (weights_only is False or (bound.get("pickle_module") is not None and weights_only is not True)
+            or os.environ.get("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0") not in ("", "0"))
+
+
 class ForbiddenCall(Exception):
     """Raised in the learner's process when their code reaches a switched-off function."""
 
-    def __init__(self, rule: Forbidden, where: str) -> None:
-        super().__init__(f"{rule.message} (your code called {where})")
+    def __init__(self, rule: Forbidden, where: str, line: str) -> None:
+        super().__init__(f"{rule.message}{f' Your code reached it on {line}' if line else ''}")
         self.rule = rule
         self.where = where
+        self.line = line
 
 
 #: the first rule the learner's code broke in this process (kept even if their code caught the error)
 broken: ForbiddenCall | None = None
+#: the folder of the learner's files: a refusal names their line that led to it
+learner_folder: str | None = None
+#: rules whose functions refuse only some calls: name -> test of (args, kwargs)
+CONDITIONS: dict[str, Callable[[Callable[..., Any], tuple, dict], bool]] = {UNSAFE_LOAD.name: _loads_unsafely}
 
 
-def _refusal(rule: Forbidden, where: str) -> Callable[..., Any]:
-    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+def learners_line() -> str:
+    """``line 12: return torch.softmax(z, dim)``: the innermost frame in the learner's folder, or ''."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if learner_folder and os.path.dirname(os.path.abspath(filename)) == learner_folder:
+            source = linecache.getline(filename, frame.f_lineno).strip()
+            return f"line {frame.f_lineno}" + (f": {source}" if source else "")
+        frame = frame.f_back
+    return ""
+
+
+def _refusal(rule: Forbidden, where: str, original: Callable[..., Any] | None = None) -> Callable[..., Any]:
+    condition = CONDITIONS.get(rule.name)
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
         global broken
-        error = ForbiddenCall(rule, where)
+        if condition is not None and original is not None and not condition(original, args, kwargs):
+            return original(*args, **kwargs)
+        error = ForbiddenCall(rule, where, learners_line())
         if broken is None:
             broken = error
         raise error
@@ -172,5 +214,5 @@ def switch_on(rules: tuple[Forbidden, ...]) -> Any:
                 if name == "_execution_engine":
                     setattr(owner, name, _RefusingEngine(rule))
                 else:
-                    setattr(owner, name, _refusal(rule, path))
+                    setattr(owner, name, _refusal(rule, path, getattr(owner, name)))
     return library

@@ -18,9 +18,9 @@ ways, so ``torch.manual_seed`` before a call means the same draws as in one proc
 from __future__ import annotations
 
 import builtins
-import importlib
 import json
 import os
+import pickle
 import signal
 import socket
 import subprocess
@@ -28,7 +28,7 @@ import sys
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from nnlessons.practice import wire
@@ -197,6 +197,7 @@ class LearnerSession:
         message = {"kind": kind, "target": target, "name": name, "args": sendable(args, memo),
                    "kwargs": sendable(kwargs, memo),
                    "grad": torch.is_grad_enabled(), "rng": torch.get_rng_state(),
+                   "grads": [obj.grad if isinstance(obj, torch.Tensor) else None for obj in inputs],  # pickling drops .grad
                    "seconds_left": self.deadline - time.monotonic()}
         try:
             wire.send(self.channel.fileno(), wire.dump(message))
@@ -233,8 +234,8 @@ class LearnerSession:
             from nnlessons.practice import compare
 
             self.broken = reply["broken"]
-            message, where = reply["broken"]
-            raise compare.failure(f"{message} (your code called {where}.)", compare.current_case or compare.Case("your code"))
+            message, _where = reply["broken"]
+            raise compare.failure(message, compare.current_case or compare.Case("your code"))
         if "unreadable" in reply:
             raise CheckBug(f"the learner's process could not rebuild what the check sent ({reply['unreadable']}); "
                            f"send tensors, numbers, containers and torch objects, not classes of the exercise package")
@@ -383,6 +384,8 @@ def sendable(value: Any, memo: dict[int, Any]) -> Any:
         return copy
     if type(value) is tuple:
         return tuple(sendable(v, memo) for v in value)
+    if isinstance(value, PurePath) and type(value).__module__ != "pathlib":
+        return Path(value)  # a check's Path subclass (one that shows the file's text, say): a plain path
     return value
 
 
@@ -409,7 +412,11 @@ _REBUILT = {name: getattr(builtins, name)
 
 def rebuilt_exception(info: dict[str, Any]) -> BaseException:
     """The learner's exception as the judge raises it, with their traceback in ``learner_traceback``."""
-    kind = _REBUILT.get(info["type"]) if info["module"] == "builtins" else None
+    if info["module"] == "builtins":
+        kind = _REBUILT.get(info["type"])
+    else:  # the few others a check may catch by type
+        kind = {("_pickle", "UnpicklingError"): pickle.UnpicklingError,
+                ("pickle", "UnpicklingError"): pickle.UnpicklingError}.get((info["module"], info["type"]))
     try:
         error = kind(info["message"]) if kind is not None and kind not in (UnicodeDecodeError,) else None
     except TypeError:
@@ -423,6 +430,14 @@ def rebuilt_exception(info: dict[str, Any]) -> BaseException:
     error.in_learner_code = info["in_learner_code"]
     error.out_of_memory = info["memory"]
     return error
+
+
+def probe(remote: Remote, name: str, *args: Any) -> Any:
+    """Run ``nnlessons.practice.probes.NAME(*args)`` in the learner's process of `remote`; return its value.
+
+    For what only their process can do with their objects (gradients through their model).
+    """
+    return remote._session.request("probe", 0, name, args)
 
 
 class Remote:
@@ -455,6 +470,9 @@ class Remote:
     def __len__(self) -> int:
         return self._ask("len")
 
+    def __bool__(self) -> bool:  # `if model:` must not ask for len()
+        return True
+
     def __getitem__(self, key: Any) -> Any:
         return self._ask("getitem", args=(key,))
 
@@ -476,16 +494,20 @@ class Remote:
 
 
 def remote_class(mro: list[str]) -> type:
-    """The first class in the learner's object's MRO that torch or Python defines (never their own)."""
+    """The first class in the learner's object's MRO that a module the judge already imported defines.
+
+    Their own classes live in modules the judge never imports, so this is torch's ``nn.Module``,
+    the lesson's ``RegressionNet`` they subclassed or returned, or ``object``'s neighbours.
+    """
     for entry in mro:
         module_name, _, qualname = entry.partition(":")
-        if module_name != "builtins" and module_name.split(".")[0] != "torch":
+        owner: Any = sys.modules.get(module_name)
+        if owner is None:
             continue
         try:
-            owner: Any = importlib.import_module(module_name)
             for part in qualname.split("."):
                 owner = getattr(owner, part)
-        except (ImportError, AttributeError):
+        except AttributeError:
             continue
         if isinstance(owner, type) and owner is not object:
             return owner

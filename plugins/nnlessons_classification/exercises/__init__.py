@@ -1,7 +1,7 @@
 """The classification exercises: softmax and log-softmax that never overflow, cross-entropy from logits and
 class indices, binary cross-entropy straight from the logit (no torch imported here)."""
 
-from nnlessons.practice import Exercise
+from nnlessons.practice import Exercise, forbid
 
 PACKAGE = __name__
 CHECKS = "nnlessons_classification.exercises.checks"
@@ -14,6 +14,7 @@ EXERCISES = [
         starter="stable_softmax.py",
         solution="solutions/stable_softmax.py",
         check=f"{CHECKS}:check_stable_softmax",
+        forbids=(forbid.SOFTMAX.because("this exercise asks you to write softmax yourself from max, exp and sum: torch.softmax, log_softmax and logsumexp are switched off."),),
         hints=(
             "softmax(z) = softmax(z - c) for any constant c of each row: pick c so that no exponent is above 0.",
             "c is the max along `dim`, kept as a size-1 dimension so it broadcasts: "
@@ -29,6 +30,7 @@ EXERCISES = [
         starter="log_softmax.py",
         solution="solutions/log_softmax.py",
         check=f"{CHECKS}:check_log_softmax",
+        forbids=(forbid.SOFTMAX.because("this exercise asks you to write log-softmax yourself from max, exp, sum and log: torch.softmax, log_softmax and logsumexp are switched off."),),
         hints=(
             "Do not take the log of probabilities: a probability that rounds to 0 gives -inf. "
             "Work with log softmax(z)_k = z_k - log(sum_j exp(z_j)) directly.",
@@ -45,6 +47,7 @@ EXERCISES = [
         starter="cross_entropy.py",
         solution="solutions/cross_entropy.py",
         check=f"{CHECKS}:check_cross_entropy",
+        forbids=(forbid.CROSS_ENTROPY.because("this exercise asks you to compute the cross-entropy yourself (a log-softmax and indexing): F.cross_entropy and F.nll_loss are switched off."),),
         hints=(
             "The loss of one sample is -log softmax(z)_y: only the true class's log-probability counts. "
             "The batch's loss is the mean over the samples.",
@@ -61,6 +64,7 @@ EXERCISES = [
         starter="bce_with_logits.py",
         solution="solutions/bce_with_logits.py",
         check=f"{CHECKS}:check_bce_with_logits",
+        forbids=(forbid.BINARY_CROSS_ENTROPY.because("this exercise asks you to write the stable formula yourself (max, abs, exp, log1p): the built-in binary cross-entropy, softplus, logsigmoid and logaddexp are switched off."),),
         hints=(
             "Do not compute sigmoid(z) and then its log: sigmoid(20) is exactly 1.0 in float32, and log(1 - 1) is -inf. "
             "Simplify the formula first: with p = sigmoid(z), -log(p) = log(1 + exp(-z)) and -log(1 - p) = log(1 + exp(z)).",

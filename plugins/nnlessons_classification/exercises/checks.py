@@ -1,79 +1,23 @@
 """Checks of the classification exercises: torch.softmax, torch.log_softmax, F.cross_entropy and
 F.binary_cross_entropy_with_logits are the oracles.
 
-Each check also makes PyTorch's own version of the function raise while the learner's code runs
-(`forbidding`), so the exercise cannot be passed by calling it.
+PyTorch's own version of each function is switched off in the learner's process (each exercise's
+``forbids``), so the exercise cannot be passed by calling it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import ModuleType
-from typing import Any
 
 import torch
 import torch.nn.functional as F
 
-from nnlessons.practice import compare
 from nnlessons.practice.compare import Case, call_learner, expect_close
-from nnlessons.practice.exercise import CheckFailed
 
 F64 = torch.float64
 SMALL_LOGITS = [[2.0, 1.0, 0.1]]  # the lesson's softmax example
 BATCH_LOGITS = [[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]]  # the lesson's two-row batch
 NOTES_LOGITS = [[0.2, 0.1, -0.1]]  # the notes' cross-entropy example, true class 0
-
-# (owner, attribute, how the learner would write it)
-SOFTMAX_FUNCTIONS = (
-    (torch, "softmax", "torch.softmax"), (torch.Tensor, "softmax", "Tensor.softmax"),
-    (F, "softmax", "F.softmax"), (torch.special, "softmax", "torch.special.softmax"),
-)
-LOG_SOFTMAX_FUNCTIONS = (
-    (torch, "log_softmax", "torch.log_softmax"), (torch.Tensor, "log_softmax", "Tensor.log_softmax"),
-    (F, "log_softmax", "F.log_softmax"), (torch.special, "log_softmax", "torch.special.log_softmax"),
-    (torch, "logsumexp", "torch.logsumexp"), (torch.Tensor, "logsumexp", "Tensor.logsumexp"),
-    (torch.special, "logsumexp", "torch.special.logsumexp"),
-)
-CROSS_ENTROPY_FUNCTIONS = ((F, "cross_entropy", "F.cross_entropy (or nn.CrossEntropyLoss)"),
-                           (F, "nll_loss", "F.nll_loss (or nn.NLLLoss)"))
-BCE_FUNCTIONS = (
-    (F, "binary_cross_entropy_with_logits", "F.binary_cross_entropy_with_logits (or nn.BCEWithLogitsLoss)"),
-    (F, "binary_cross_entropy", "F.binary_cross_entropy (or nn.BCELoss)"),
-    (F, "softplus", "F.softplus"), (F, "logsigmoid", "F.logsigmoid"),
-    (torch, "logaddexp", "torch.logaddexp"), (torch.Tensor, "logaddexp", "Tensor.logaddexp"),
-)
-
-_MISSING = object()
-
-
-def _refusal(label: str, rule: str):
-    def refused(*args: Any, **kwargs: Any) -> None:
-        case = compare.current_case
-        raise CheckFailed(f"your code called {label}: {rule}", case=case.description if case else "")
-
-    return refused
-
-
-@contextmanager
-def forbidding(learner: ModuleType, functions, rule: str) -> Iterator[None]:
-    """While inside, each of `functions` raises CheckFailed naming it; one the learner imported by name fails at once."""
-    for name, value in vars(learner).items():
-        for owner, attr, label in functions:
-            if value is getattr(owner, attr):
-                raise CheckFailed(f"your file imports {label} (as '{name}'): {rule}")
-    saved = []
-    try:
-        for owner, attr, label in functions:
-            saved.append((owner, attr, vars(owner).get(attr, _MISSING)))  # inherited Tensor methods: not in vars
-            setattr(owner, attr, _refusal(label, rule))
-        yield
-    finally:
-        for owner, attr, original in reversed(saved):
-            if original is _MISSING:
-                delattr(owner, attr)
-            else:
-                setattr(owner, attr, original)
 
 
 def _tolerances(dtype: torch.dtype, float64: tuple[float, float], float32: tuple[float, float]) -> dict[str, float]:
@@ -139,9 +83,7 @@ def check_stable_softmax(learner: ModuleType) -> str:
     for case in cases:
         z, dim = case["logits"], case["dim"]
         expected = torch.softmax(z, dim)
-        with forbidding(learner, SOFTMAX_FUNCTIONS + LOG_SOFTMAX_FUNCTIONS,
-                        "this exercise asks you to write softmax yourself from max, exp and sum."):
-            got = call_learner(learner.softmax, case)
+        got = call_learner(learner.softmax, case)
         expect_close(got, expected, case, **_tolerances(z.dtype, (1e-12, 0.0), (1e-6, 0.0)), mistakes=softmax_mistakes(z, dim))
     return f"{len(cases)} cases matched torch.softmax (logits up to +-1000, 1-d to 3-d, every dim, float64 and float32)."
 
@@ -180,9 +122,7 @@ def check_log_softmax(learner: ModuleType) -> str:
     for case in cases:
         z, dim = case["logits"], case["dim"]
         expected = torch.log_softmax(z, dim)
-        with forbidding(learner, SOFTMAX_FUNCTIONS + LOG_SOFTMAX_FUNCTIONS,
-                        "this exercise asks you to write log-softmax yourself from max, exp, sum and log."):
-            got = call_learner(learner.log_softmax, case)
+        got = call_learner(learner.log_softmax, case)
         expect_close(got, expected, case, **_tolerances(z.dtype, (1e-9, 1e-9), (1e-5, 1e-5)),
                      mistakes=log_softmax_mistakes(z, dim))
     return f"{len(cases)} cases matched torch.log_softmax (logits up to +-1000, 1-d to 3-d, every dim, float64 and float32)."
@@ -251,9 +191,7 @@ def check_cross_entropy(learner: ModuleType) -> str:
     for case in cases:
         z, y = case["logits"], case["labels"]
         expected = F.cross_entropy(z, y)
-        with forbidding(learner, CROSS_ENTROPY_FUNCTIONS,
-                        "this exercise asks you to compute the cross-entropy yourself (a log-softmax and indexing)."):
-            got = call_learner(learner.cross_entropy, case)
+        got = call_learner(learner.cross_entropy, case)
         expect_close(got, expected, case, **_tolerances(z.dtype, (1e-9, 1e-9), (1e-5, 1e-5)),
                      mistakes=cross_entropy_mistakes(z, y))
     return f"{len(cases)} cases matched F.cross_entropy (1 to 50 samples, 2 to 10 classes, logits up to 1000)."
@@ -326,9 +264,7 @@ def check_bce_with_logits(learner: ModuleType) -> str:
     for case in cases:
         z, y = case["logits"], case["targets"]
         expected = F.binary_cross_entropy_with_logits(z, y)
-        with forbidding(learner, BCE_FUNCTIONS, "this exercise asks you to write the stable formula yourself "
-                                                "(max, abs, exp, log1p)."):
-            got = call_learner(learner.bce_with_logits, case)
+        got = call_learner(learner.bce_with_logits, case)
         expect_close(got, expected, case, **_tolerances(z.dtype, (1e-9, 1e-9), (1e-5, 1e-5)), mistakes=bce_mistakes(z, y))
     return (f"{len(cases)} cases matched F.binary_cross_entropy_with_logits "
             "(logits up to +-1000, 0/1 and soft targets, float64 and float32).")

@@ -1,6 +1,6 @@
 """The cnn-mnist exercises: BatchNorm2d in both modes, dropout, the small CNN, the most-confused pairs (no torch here)."""
 
-from nnlessons.practice import Exercise
+from nnlessons.practice import Exercise, forbid
 
 PACKAGE = __name__
 CHECKS = "nnlessons_cnn_mnist.exercises.checks"
@@ -13,6 +13,7 @@ EXERCISES = [
         starter="batch_norm_2d.py",
         solution="solutions/batch_norm_2d.py",
         check=f"{CHECKS}:check_batch_norm_2d",
+        forbids=(forbid.BATCH_NORM.because("your code called PyTorch's batch norm (F.batch_norm, torch.batch_norm or nn.BatchNorm2d); this exercise asks for the formula written out."),),
         hints=(
             "A channel's statistics are taken over the batch and every position: dims (0, 2, 3) of (B, C, H, W). "
             "Reshape the (C,) vectors to (1, C, 1, 1) so they broadcast over x.",
@@ -29,6 +30,7 @@ EXERCISES = [
         starter="dropout.py",
         solution="solutions/dropout.py",
         check=f"{CHECKS}:check_dropout",
+        forbids=(forbid.DROPOUT.because("your code called PyTorch's dropout (F.dropout, torch.dropout or nn.Dropout); write it with torch.rand."),),
         hints=(
             "Draw one uniform number per element with torch.rand(x.shape, generator=generator, dtype=x.dtype); "
             "an element survives when its number is at least p, so it is kept with probability 1 - p.",

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from nnlessons.practice import compare
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal, switched_off
+from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal
 from nnlessons_cnn_mnist.models import small_cnn
 
 F64 = torch.float64
@@ -31,13 +31,6 @@ def _atol(dtype: torch.dtype) -> float:
 
 
 # --- batch-norm-2d ------------------------------------------------------------------------------
-
-BATCH_NORM_RULE = ("your code called PyTorch's batch norm (F.batch_norm, torch.batch_norm or nn.BatchNorm2d); this "
-                   "exercise asks for the formula written out.")
-
-
-def _batch_norm_functions() -> list[tuple[Any, str]]:
-    return [(F, "batch_norm"), (torch, "batch_norm"), (torch, "native_batch_norm"), (nn.BatchNorm2d, "forward")]
 
 
 def _view(v: torch.Tensor) -> torch.Tensor:
@@ -142,9 +135,8 @@ def check_batch_norm_2d(learner: ModuleType) -> str:
             output_mistakes = _output_mistakes(x, theirs[0], theirs[1], weight, bias, training, eps)
             running_mistakes = _running_mistakes(x, theirs[0].clone(), theirs[1].clone(), training, momentum)
             expected = F.batch_norm(x, theirs[0], theirs[1], weight, bias, training, momentum, eps)
-            with switched_off(_batch_norm_functions(), BATCH_NORM_RULE, learner):
-                got = _call(learner.batch_norm_2d, case, x.clone(), yours[0], yours[1], weight.clone(), bias.clone(),
-                            training, momentum, eps)
+            got = _call(learner.batch_norm_2d, case, x.clone(), yours[0], yours[1], weight.clone(), bias.clone(),
+                        training, momentum, eps)
             atol = _atol(x.dtype)
             expect_close(got, expected, case, atol=atol, rtol=atol, what="your output", mistakes=output_mistakes)
             expect_close(yours[0], theirs[0], case, atol=atol, rtol=atol, what="running_mean after your call",
@@ -157,16 +149,9 @@ def check_batch_norm_2d(learner: ModuleType) -> str:
 
 # --- dropout ------------------------------------------------------------------------------------
 
-DROPOUT_RULE = "your code called PyTorch's dropout (F.dropout, torch.dropout or nn.Dropout); write it with torch.rand."
-
-
-def _dropout_functions() -> list[tuple[Any, str]]:
-    return [(F, "dropout"), (torch, "dropout"), (torch, "dropout_"), (torch, "native_dropout"), (nn.Dropout, "forward")]
-
 
 def _run_dropout(learner: ModuleType, case: Case) -> torch.Tensor:
-    with switched_off(_dropout_functions(), DROPOUT_RULE, learner):
-        got = call_learner(learner.dropout, case)
+    got = call_learner(learner.dropout, case)
     expect(isinstance(got, torch.Tensor) and got.shape == case["x"].shape and got.dtype == case["x"].dtype,
            f"your function returned {describe_value(got)}; return a tensor shaped and typed like x "
            f"({tuple(case['x'].shape)}, {str(case['x'].dtype).removeprefix('torch.')}).", case)

@@ -1,6 +1,6 @@
 """The cnn-shapes exercises: the output-size formula, conv2d and max pooling by loops, parameter counts (no torch imported here)."""
 
-from nnlessons.practice import Exercise
+from nnlessons.practice import Exercise, forbid
 
 PACKAGE = __name__
 CHECKS = "nnlessons_cnn_shapes.exercises.checks"
@@ -28,6 +28,7 @@ EXERCISES = [
         starter="conv2d_by_loops.py",
         solution="solutions/conv2d_by_loops.py",
         check=f"{CHECKS}:check_conv2d_by_loops",
+        forbids=(forbid.CONVOLUTION.because("your code called a PyTorch convolution (F.conv2d, torch.conv2d or nn.Conv2d); this exercise asks for loops over the windows and tensor indexing."),),
         hints=(
             "Pad x with F.pad(x, (p, p, p, p)), make an output tensor of shape (N, O, H_out, W_out) with x's dtype, "
             "and loop over the output rows i and columns j.",
@@ -44,6 +45,7 @@ EXERCISES = [
         starter="max_pool_by_loops.py",
         solution="solutions/max_pool_by_loops.py",
         check=f"{CHECKS}:check_max_pool_by_loops",
+        forbids=(forbid.MAX_POOLING.because("your code called PyTorch's max pooling (F.max_pool2d, torch.max_pool2d or nn.MaxPool2d); this exercise asks for loops over the windows and tensor indexing."),),
         hints=(
             "Same windows as the convolution, with two differences: stride=None means stride = kernel, "
             "and the window gives its largest value instead of a weighted sum.",
@@ -59,6 +61,7 @@ EXERCISES = [
         starter="parameter_count.py",
         solution="solutions/parameter_count.py",
         check=f"{CHECKS}:check_parameter_count",
+        forbids=(forbid.LAYERS.because("your code built a layer (an nn.Module); this exercise asks for the count by arithmetic, from the shapes of the weights."),),
         hints=(
             "A Conv2d filter spans all input channels: in_channels * K * K weights, plus one bias. There are "
             "out_channels filters. A Linear layer has one row of in_features weights and one bias per output.",

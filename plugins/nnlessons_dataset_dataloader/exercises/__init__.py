@@ -1,7 +1,7 @@
 """The dataset-dataloader exercises: a Dataset over a CSV file, batches per epoch, a collate function
 (no torch imported here)."""
 
-from nnlessons.practice import Exercise
+from nnlessons.practice import Exercise, forbid
 
 PACKAGE = __name__
 CHECKS = "nnlessons_dataset_dataloader.exercises.checks"
@@ -46,6 +46,7 @@ EXERCISES = [
         starter="collate_batch.py",
         solution="solutions/collate_batch.py",
         check=f"{CHECKS}:check_collate",
+        forbids=(forbid.DEFAULT_COLLATE.because("default_collate is off in this exercise: build the batch with torch.stack and torch.tensor yourself."),),
         hints=(
             "Regroup first: zip(*items) turns B items of k fields into k groups of B values, one group per field.",
             "A group of tensors becomes torch.stack(group), which adds a new first axis (B, *S); torch.cat would "

@@ -10,7 +10,7 @@ from types import ModuleType
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset, default_collate
 
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal, switched_off
+from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal
 
 # ---- csv-dataset ----------------------------------------------------------------------------
 
@@ -194,16 +194,6 @@ def check_batches_per_epoch(learner: ModuleType) -> str:
 # ---- collate-batch --------------------------------------------------------------------------
 
 
-COLLATE_RULE = "default_collate is off in this exercise: build the batch with torch.stack and torch.tensor yourself."
-
-
-def default_collate_functions() -> list[tuple[object, str]]:
-    """Everywhere the learner's file could reach default_collate."""
-    import torch.utils.data as data
-    import torch.utils.data._utils.collate as internals
-
-    return [(data, "default_collate"), (internals, "default_collate"), (internals, "collate")]
-
 
 def collate_cases() -> list[Case]:
     g = torch.Generator().manual_seed(11)
@@ -279,8 +269,7 @@ def check_in_loader(learner: ModuleType) -> None:
     theirs = list(loader())
     case = Case("one shuffled epoch of DataLoader(TensorDataset of 23 rows, batch_size=5, collate_fn=collate)",
                 loader=loader(learner.collate))
-    with switched_off(default_collate_functions(), COLLATE_RULE, learner):
-        ours = call_learner(list, case)  # list(loader): the loader calls your collate once per batch
+    ours = call_learner(list, case)  # list(loader): the loader calls your collate once per batch
     expect_equal(len(ours), len(theirs), case, what="the number of batches")
     for number, (got, want) in enumerate(zip(ours, theirs, strict=True), start=1):
         for j, (got_field, want_field) in enumerate(zip(got, want, strict=True)):
@@ -291,8 +280,7 @@ def check_collate(learner: ModuleType) -> str:
     cases = collate_cases()
     for case in cases:
         expected = default_collate(case["items"])  # before yours runs: your code gets the same item tensors
-        with switched_off(default_collate_functions(), COLLATE_RULE, learner):
-            got = call_learner(learner.collate, case)
+        got = call_learner(learner.collate, case)
         check_batch(got, expected, case["items"], case)
     check_in_loader(learner)
     return (f"{len(cases)} batches matched default_collate exactly (1 to 3 fields, tensors, ints and floats), "

@@ -1,6 +1,6 @@
 """The lstm-mnist exercises: one LSTM cell step, the LSTM parameter count, the row-reading classifier (no torch imported here)."""
 
-from nnlessons.practice import Exercise
+from nnlessons.practice import Exercise, forbid
 
 PACKAGE = __name__
 CHECKS = "nnlessons_lstm_mnist.exercises.checks"
@@ -13,6 +13,7 @@ EXERCISES = [
         starter="lstm_cell_step.py",
         solution="solutions/lstm_cell_step.py",
         check=f"{CHECKS}:check_lstm_cell_step",
+        forbids=(forbid.LSTM.because("your code called PyTorch's LSTM (nn.LSTMCell, nn.LSTM or torch.lstm_cell); this exercise asks for the gate equations written out."),),
         hints=(
             "All four gates come from one matrix product: z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh has 4H columns. "
             "Cut it into four blocks of H columns, in PyTorch's order: input, forget, cell candidate, output.",
@@ -28,6 +29,7 @@ EXERCISES = [
         starter="lstm_parameter_count.py",
         solution="solutions/lstm_parameter_count.py",
         check=f"{CHECKS}:check_lstm_parameter_count",
+        forbids=(forbid.LAYERS.because("your code built a layer (an nn.Module); this exercise asks for the count by arithmetic, from the shapes of the weights."),),
         hints=(
             "List nn.LSTM's tensors: weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0. Each has 4 * hidden rows, "
             "one block of rows per gate.",

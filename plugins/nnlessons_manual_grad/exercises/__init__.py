@@ -1,6 +1,6 @@
 """The manual-grad exercises: the forward pass from four tensors, backprop by hand, one training step (no torch here)."""
 
-from nnlessons.practice import Exercise
+from nnlessons.practice import Exercise, forbid
 
 PACKAGE = __name__
 
@@ -12,6 +12,7 @@ EXERCISES = [
         starter="forward_pass.py",
         solution="solutions/forward_pass.py",
         check="nnlessons_manual_grad.exercises.checks:check_forward",
+        forbids=(forbid.LINEAR.because("nn.Linear and F.linear are switched off in this exercise: write the layers with x.mm(weights) + biases."),),
         hints=(
             "Follow the shapes: (B, F) mm (F, H) gives (B, H); add biases (H,), which broadcasts over the B rows; "
             "relu; then (B, H) mm (H, 1) gives (B, 1).",
@@ -27,6 +28,7 @@ EXERCISES = [
         starter="backprop_by_hand.py",
         solution="solutions/backprop_by_hand.py",
         check="nnlessons_manual_grad.exercises.checks:check_backprop",
+        forbids=(forbid.AUTOGRAD.because("this exercise is backprop by hand: backward() and torch.autograd are switched off; write the chain rule with mm, sums and (z > 0)."),),
         hints=(
             "Redo the forward pass and keep z (before the relu) and h (after it). Then go backwards from the loss; "
             "every gradient has the shape of the tensor it belongs to.",
@@ -46,6 +48,7 @@ EXERCISES = [
         starter="train_step.py",
         solution="solutions/train_step.py",
         check="nnlessons_manual_grad.exercises.checks:check_train_step",
+        forbids=(forbid.OPTIM.because("write the update yourself: torch.optim is switched off in this exercise."),),
         hints=(
             "Four parts, in order: the loss from forward(params, x); loss.backward(); the update of every tensor; "
             "clearing every .grad. Only the update and the clearing go under torch.no_grad().",

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close
+from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, in_learners_process
 from nnlessons_mnist_mlp.model import MnistMLP
 
 F64 = torch.float64
@@ -98,14 +98,14 @@ def _expect_logits(model: nn.Module, reference: MnistMLP, case: Case, atol: floa
                  mistakes=_forward_mistakes(reference, case["images"]))
 
 
-def _expect_gradients(model: nn.Module, reference: MnistMLP, case: Case, generator: torch.Generator) -> None:
+def _expect_gradients(learner: ModuleType, model: nn.Module, reference: MnistMLP, case: Case,
+                      generator: torch.Generator) -> None:
     """A loss of the outputs, backward through both models: the gradients of every weight must agree."""
     weights = torch.randn(case["images"].shape[0], 10, generator=generator)  # (B, 10)
     (reference(case["images"]) * weights).sum().backward()
-    (call_learner(model, case) * weights).sum().backward()
-    parameters = dict(model.named_parameters())
+    gradients = in_learners_process(learner, "output_gradients", model, case["images"], weights)
     for name, theirs in reference.named_parameters():
-        grad = parameters[name].grad
+        grad = gradients.get(name)
         expect(grad is not None, f"no gradient reached your '{name}': does forward run under torch.no_grad() or "
                                  f"detach something?", case)
         expect_close(grad, theirs.grad, case, atol=1e-5, rtol=1e-5, what=f"the gradient of your '{name}'")
@@ -124,7 +124,7 @@ def check_mlp_module(learner: ModuleType) -> str:
         for case in _input_cases(g):
             _expect_logits(model, reference, case, atol=1e-5, rtol=1e-5)
             checked += 1
-        _expect_gradients(model, reference, Case("gradients on a batch of eight digits", images=digit_like(8, g)), g)
+        _expect_gradients(learner, model, reference, Case("gradients on a batch of eight digits", images=digit_like(8, g)), g)
         model.double()
         reference.double()
         case = Case("float64 weights and digits", images=digit_like(6, g, dtype=F64))
@@ -214,22 +214,16 @@ def check_accuracy_from_logits(learner: ModuleType) -> str:
 # --- training-step ------------------------------------------------------------------------------
 
 
-def _described(optimizer_class: type[torch.optim.Optimizer], text: str) -> type[torch.optim.Optimizer]:
-    """The optimizer class, printed as `text` in a failure (a real optimizer's repr is many lines)."""
-    return type(optimizer_class.__name__, (optimizer_class,), {"__repr__": lambda self: text})
-
-
 #: (scenario, optimizer factory, loss, batch size)
 SCENARIOS: list[tuple[str, Callable[[Any], torch.optim.Optimizer], nn.Module, int]] = [
     ("the lesson's recipe: Adam, lr 1e-3, batches of 64",
-     lambda params: _described(torch.optim.Adam, "torch.optim.Adam(model.parameters(), lr=1e-3)")(params, lr=1e-3),
+     lambda params: torch.optim.Adam(params, lr=1e-3),
      nn.CrossEntropyLoss(), 64),
     ("SGD with momentum on batches of one",
-     lambda params: _described(torch.optim.SGD, "torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)")(
-         params, lr=0.05, momentum=0.9),
+     lambda params: torch.optim.SGD(params, lr=0.05, momentum=0.9),
      nn.CrossEntropyLoss(), 1),
     ("Adam with a loss that smooths the labels",
-     lambda params: _described(torch.optim.Adam, "torch.optim.Adam(model.parameters(), lr=1e-3)")(params, lr=1e-3),
+     lambda params: torch.optim.Adam(params, lr=1e-3),
      nn.CrossEntropyLoss(label_smoothing=0.1), 16),
 ]
 STEPS = 3

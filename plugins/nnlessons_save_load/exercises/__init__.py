@@ -2,7 +2,7 @@
 file loaded with weights_only=True and an allowlist, and a checkpoint that resumes training exactly
 (no torch imported here)."""
 
-from nnlessons.practice import Exercise
+from nnlessons.practice import Exercise, forbid
 
 PACKAGE = __name__
 CHECKS = "nnlessons_save_load.exercises.checks"
@@ -15,6 +15,7 @@ EXERCISES = [
         starter="state_dict_round_trip.py",
         solution="solutions/state_dict_round_trip.py",
         check=f"{CHECKS}:check_state_dict_round_trip",
+        forbids=(forbid.UNSAFE_LOAD,),
         hints=(
             "Save only the numbers: model.state_dict() is a dict from names ('hidden.weight', ...) to tensors. "
             "To restore, build the net in code first, then pour the numbers in.",
@@ -44,6 +45,7 @@ EXERCISES = [
         starter="allowlisted_load.py",
         solution="solutions/allowlisted_load.py",
         check=f"{CHECKS}:check_allowlisted_load",
+        forbids=(forbid.UNSAFE_LOAD,),
         hints=(
             "torch.load(path) refuses a whole-model file because the file names classes. "
             "Allow exactly the trusted ones for this one load, and keep weights_only=True.",
@@ -60,6 +62,7 @@ EXERCISES = [
         starter="checkpoint.py",
         solution="solutions/checkpoint.py",
         check=f"{CHECKS}:check_resume_training",
+        forbids=(forbid.UNSAFE_LOAD,),
         hints=(
             "Resuming needs three things: the weights, the optimizer's state (momentum buffers, Adam's moments "
             "and step count) and the epoch. Save all three in one dict.",

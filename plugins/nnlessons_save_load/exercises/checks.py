@@ -1,18 +1,16 @@
 """Checks of the save-load exercises: PyTorch's own state_dicts, torch.load(weights_only=True) and
 training straight through are the oracles.
 
-Every file is written into a tempfile.TemporaryDirectory. While the learner's code runs,
-torch.load refuses weights_only=False (`unsafe_loads_refused`).
+Every file is written into a tempfile.TemporaryDirectory. In the learner's process torch.load
+refuses weights_only=False (the exercises' ``forbids=(forbid.UNSAFE_LOAD,)``); here, the check
+reads what their code wrote only with weights_only=True.
 """
 
 from __future__ import annotations
 
-import inspect
-import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -21,8 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlessons.practice import compare
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal
+from nnlessons.practice.compare import in_learners_process, Case, call_learner, describe_value, expect, expect_close, expect_equal
 from nnlessons.practice.exercise import CheckFailed
 from nnlessons.seeding import seeded
 from nnlessons_save_load.data import make_curve
@@ -86,26 +83,6 @@ def failure(message: str, case: Case | None) -> CheckFailed:
     return CheckFailed(message, case=case.description, details={"inputs": case.describe()})
 
 
-@contextmanager
-def unsafe_loads_refused() -> Iterator[None]:
-    """torch.load raises CheckFailed when asked to unpickle freely (weights_only=False, or a pickle_module)."""
-    signature = inspect.signature(_TORCH_LOAD)
-
-    def guarded_load(*args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(*args, **kwargs).arguments
-        weights_only = bound.get("weights_only")
-        if weights_only is False or (bound.get("pickle_module") is not None and weights_only is not True) \
-                or os.environ.get("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", "0") not in ("", "0"):
-            raise failure("your code loads with weights_only=False, which runs whatever the file's pickle says: "
-                        "load with weights_only=True (the default).", compare.current_case)
-        return _TORCH_LOAD(*args, **kwargs)
-
-    torch.load = torch.serialization.load = guarded_load
-    try:
-        yield
-    finally:
-        torch.load = torch.serialization.load = _TORCH_LOAD
-
 
 def weights_only_contents(path: Path, case: Case, fix: str) -> Any:
     """What the learner's file holds, loaded the safe way; a file that names classes fails, saying which."""
@@ -147,8 +124,7 @@ def check_state_dict_round_trip(learner: ModuleType) -> str:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "state_dict.pt"
             save = FileCase(f"save_weights of a trained RegressionNet({hidden})", model=model, path=path)
-            with unsafe_loads_refused():
-                call_learner(learner.save_weights, save)
+            call_learner(learner.save_weights, save)
             contents = weights_only_contents(path, save, WHOLE_MODULE_FIX)
             expect(isinstance(contents, Mapping) and set(contents) == set(saved),
                    f"your file holds {describe_value(contents)}; it should hold model.state_dict(), "
@@ -156,8 +132,7 @@ def check_state_dict_round_trip(learner: ModuleType) -> str:
             fresh = cloned_state(seeded_net(hidden, seed=999))  # what load_weights builds before loading
             load = FileCase(f"load_weights of that file, hidden={hidden}", path=path, hidden=hidden)
             torch.manual_seed(999)
-            with unsafe_loads_refused():
-                restored = call_learner(learner.load_weights, load)
+            restored = call_learner(learner.load_weights, load)
         expect(isinstance(restored, RegressionNet),
                f"load_weights returned {describe_value(restored)}; it should return the RegressionNet it built.", load)
         expect_same_parameters(restored.state_dict(), saved, load, what="'{name}' of the restored net", mistakes={
@@ -216,25 +191,14 @@ def check_state_dict_for_sequential(learner: ModuleType) -> str:
 
 # ---- allowlisted-load -------------------------------------------------------------------------
 
-def _allowed_now() -> list[str]:
-    allowed = torch.serialization.get_safe_globals()
-    return [cls.__name__ for cls in TRUSTED if cls in allowed]
-
-
-def _undo_allowlist(before: list[Any]) -> None:
-    torch.serialization.clear_safe_globals()
-    torch.serialization.add_safe_globals(before)
-
-
 def _call_without_leak(learner: ModuleType, case: Case) -> Any:
     """Call load_trusted_model; fail if it leaves any trusted class allowed for the rest of the program."""
-    before = torch.serialization.get_safe_globals()
+    in_learners_process(learner, "remember_safe_globals")
     try:
-        with unsafe_loads_refused():
-            return call_learner(learner.load_trusted_model, case)
+        return call_learner(learner.load_trusted_model, case)
     finally:
-        leaked = _allowed_now()
-        _undo_allowlist(before)
+        added = in_learners_process(learner, "safe_globals_added")
+        leaked = [cls.__name__ for cls in TRUSTED if f"{cls.__module__}.{cls.__qualname__}" in added]
         if leaked:
             raise failure(f"after your function returned, torch still allows {', '.join(leaked)} in every "
                                 "torch.load: add_safe_globals changes the allowlist for the whole program. Use "
@@ -257,7 +221,7 @@ def check_allowlisted_load(learner: ModuleType) -> str:
                 named = ", ".join(torch.serialization.get_unsafe_globals_in_checkpoint(path))
                 raise failure(f"your function refused a file made only of trusted classes; it names {named}. "
                                     "Allow RegressionNet, nn.Sequential, nn.Linear and nn.ReLU.", case) from None
-            expect(type(loaded) is type(model), f"your function returned {describe_value(loaded)}; the file holds a "
+            expect(loaded.__class__ is type(model), f"your function returned {describe_value(loaded)}; the file holds a "
                                                 f"{type(model).__name__}.", case)
             expect_same_parameters(loaded.state_dict(), model.state_dict(), case, what="'{name}' of the loaded model")
             with torch.no_grad():
@@ -338,16 +302,14 @@ def stop_and_resume(learner: ModuleType, name: str, hidden: int, at: int, total:
         path = Path(folder) / "checkpoint.pt"
         save = FileCase(f"{name}, RegressionNet({hidden}): save_checkpoint after {at} of {total} epochs",
                     path=path, model=first, optimizer=first_optimizer, epoch=at)
-        with unsafe_loads_refused():
-            call_learner(learner.save_checkpoint, save)
+        call_learner(learner.save_checkpoint, save)
         weights_only_contents(path, save, OBJECTS_FIX)
         resumed = seeded_net(hidden, seed=hidden + 1000)  # fresh weights, unlike the saved ones
         resumed_optimizer = make_optimizer(resumed.parameters())
         fresh = cloned_state(resumed)
         load = FileCase(f"{name}, RegressionNet({hidden}): load_checkpoint into a fresh net and optimizer",
                     path=path, model=resumed, optimizer=resumed_optimizer)
-        with unsafe_loads_refused():
-            epoch = call_learner(learner.load_checkpoint, load)
+        epoch = call_learner(learner.load_checkpoint, load)
     expect_equal(epoch, at, load, what="load_checkpoint", mistakes={
         "load_checkpoint returned None: return the epoch stored in the checkpoint.": None,
         "off by one: return the epoch that was saved (the number of epochs finished), not the next one.": at + 1,

@@ -1,4 +1,4 @@
-# expect: imports F.softmax
+# expect: return torch_softmax(logits, dim=dim)
 from torch.nn.functional import softmax as torch_softmax
 
 
