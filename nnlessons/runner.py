@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import platform
@@ -10,8 +9,7 @@ import random
 import shlex
 import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,25 +26,7 @@ from nnlessons.output_folder import RUN_RECORD, OutputFolder
 from nnlessons.practice.progress import record_lesson_run
 from nnlessons.registry import Lesson, LessonRegistry
 from nnlessons.run_context import Params, RunContext, markup, print_rule
-
-#: exit codes of a stopped run: 128 + the signal's number, as shells report them
-EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
-EXIT_TERMINATED = 143  # SIGTERM
-
-
-class Terminated(KeyboardInterrupt):
-    """Raised in the run when the process gets SIGTERM; handled like Ctrl-C.
-
-    :param outer_handler: the SIGTERM handler the host program had before the run (a test
-        session running lessons in-process, say), called once the run is saved, so the host
-        stops too instead of seeing one failed run; None for the command line (the default
-        action: the run exits with 143).
-    """
-
-    def __init__(self, outer_handler: Callable[[int, Any], Any] | None = None) -> None:
-        super().__init__()
-        self.outer_handler = outer_handler
-
+from nnlessons.stop_signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_as_interrupt
 
 class RecordedContext(RunContext):
     """The RunContext a run gets: each new artifact calls `on_artifact`, which rewrites run.json.
@@ -139,23 +119,6 @@ def make_console(json_output: bool) -> Console:
     text is built explicitly with `markup()` or `rich.text.Text`.
     """
     return Console(stderr=json_output, highlight=False, markup=False)
-
-
-@contextlib.contextmanager
-def sigterm_as_interrupt() -> Iterator[None]:
-    """While the run lasts, SIGTERM raises `Terminated` in it, so it stops like on Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be set from the main thread
-        return
-
-    def handler(_signum: int, _frame: Any) -> None:
-        raise Terminated(previous if callable(previous) else None)
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def check_params(registry: LessonRegistry, lesson: Lesson, params: dict[str, Any]) -> None:

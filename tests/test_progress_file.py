@@ -72,7 +72,7 @@ def nn():
 
 def fake_check(monkeypatch, during=None, status: str = "passed"):
     """Replace the real check: each returns `status`; `during(full_id)` runs while a check runs."""
-    def run_check(full_id, exercise, learner):
+    def run_check(full_id, exercise, learner, **_options):
         if during:
             during(full_id)
         return CheckResult(full_id, exercise.title, str(learner), status, "faked")

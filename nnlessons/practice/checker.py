@@ -79,8 +79,7 @@ def run_check(full_id: str, exercise: Exercise, learner: Path, host: Any = None,
     with contextlib.ExitStack() as stack:
         if host is None:
             host = stack.enter_context(LearnerHost())
-        else:
-            host.begin()
+        host.begin()  # the zygote imports torch while this process imports the check
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="nnlessons-check-")))
         try:
             check = load_check(exercise.check)

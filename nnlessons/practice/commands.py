@@ -1,18 +1,21 @@
 """The practice commands: practice, check, hint, solution, watch, progress.
 
-None of them imports torch: checks run in a subprocess (`nnlessons.practice.checker`).
+None of them imports torch at import time: `check` imports it when it checks (`nnlessons.practice.checker`).
 Progress is read once for showing (`load_progress`); each change is written on its own, at once,
 with `record` (see `nnlessons.practice.progress` for why).
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import json
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -27,6 +30,7 @@ from nnlessons.practice.checker import CheckResult, run_check
 from nnlessons.practice.progress import Progress, path_for, unsaved_line, updating
 from nnlessons.practice.workspace import Workspace, chosen
 from nnlessons.registry import LessonRegistry
+from nnlessons.stop_signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_as_interrupt
 
 
 def registry_of(ctx: click.Context) -> LessonRegistry:
@@ -196,20 +200,35 @@ def started(registry: LessonRegistry, space: Workspace) -> list[Entry]:
     return [e for e in catalog.all_exercises(registry) if space.file(e).exists()]
 
 
-def check_and_record(entries: list[Entry], space: Workspace, progress: Progress, console: Console) -> list[CheckResult]:
+def check_and_record(entries: list[Entry], space: Workspace, progress: Progress, console: Console,
+                     results: list[CheckResult] | None = None, host: Any = None,
+                     blocked: tuple[str, ...] = ()) -> list[CheckResult]:
     """Check each entry, recording each result as soon as its check finishes (a Ctrl-C later keeps it).
 
-    If progress cannot be saved, the results still come back; one line says so, once.
+    Results are appended to `results` as they come, so a caller stopped half-way still has the
+    finished ones. One learner's host (torch imported once) serves every check; `blocked` are the
+    exercise packages the learner's code may not import. If progress cannot be saved, the results
+    still come back; one line says so, once.
     """
-    results = []
+    from nnlessons.practice.learner_host import LearnerHost
+
+    results = [] if results is None else results
     saved = True
-    for entry in entries:
-        result = run_check(entry.full_id, entry.exercise, space.file(entry))
-        if result.status != "missing":
-            change = functools.partial(Progress.record_check, full_id=entry.full_id, passed=result.passed)
-            saved = record(progress, console, change, warn=saved) and saved
-        results.append(result)
+    with contextlib.ExitStack() as stack:
+        if host is None:
+            host = stack.enter_context(LearnerHost())
+        for entry in entries:
+            result = run_check(entry.full_id, entry.exercise, space.file(entry), host=host, blocked=blocked)
+            if result.status != "missing":
+                change = functools.partial(Progress.record_check, full_id=entry.full_id, passed=result.passed)
+                saved = record(progress, console, change, warn=saved) and saved
+            results.append(result)
     return results
+
+
+def exercise_packages(registry: LessonRegistry) -> tuple[str, ...]:
+    """Every installed lesson's exercise package: none of them is importable from the learner's process."""
+    return tuple(sorted({entry.exercise.package for entry in catalog.all_exercises(registry)}))
 
 
 @click.command()
@@ -248,16 +267,31 @@ def check(ctx: click.Context, target: str | None, check_all: bool, workspace: Pa
     if not entries:
         raise LessonInputError(f"There are no exercise files in {display(space.root)}; start with 'nnlessons practice LESSON' "
                                f"(or point --workspace at your practice folder).")
-    results = check_and_record(entries, space, progress, console)
+    results: list[CheckResult] = []
+    try:
+        with sigterm_as_interrupt():
+            check_and_record(entries, space, progress, console, results, blocked=exercise_packages(registry))
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: the learner's processes are already gone
+        show_results(results, console, as_json)
+        terminated = isinstance(stop, Terminated)
+        console.print(Text(f"{'Terminated' if terminated else 'Interrupted'}: {len(results)} of {len(entries)} "
+                           f"exercise(s) checked and recorded.", style="yellow"))
+        if terminated and stop.outer_handler is not None:
+            stop.outer_handler(signal.SIGTERM, None)  # the signal was for the host program too: hand it on
+        ctx.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
+    show_results(results, console, as_json)
+    ctx.exit(0 if all(r.passed for r in results) else 1)
+
+
+def show_results(results: list[CheckResult], console: Console, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps([r.as_dict() for r in results], indent=2))
-    else:
-        for result in results:
-            console.print(report.panel(result, display(Path(result.file))))
-        if len(results) > 1:
-            passed = sum(r.passed for r in results)
-            console.print(Text(f"{passed} of {len(results)} passed.", style="bold"))
-    ctx.exit(0 if all(r.passed for r in results) else 1)
+        return
+    for result in results:
+        console.print(report.panel(result, display(Path(result.file))))
+    if len(results) > 1:
+        passed = sum(r.passed for r in results)
+        console.print(Text(f"{passed} of {len(results)} passed.", style="bold"))
 
 
 # ---- hint and solution ------------------------------------------------------------------------

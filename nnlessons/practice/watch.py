@@ -8,8 +8,10 @@ every operating system and editor without another dependency.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import select
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -23,10 +25,11 @@ from nnlessons.errors import LessonInputError
 from nnlessons.practice import catalog, report
 from nnlessons.practice.catalog import Entry
 from nnlessons.practice.checker import CheckResult
-from nnlessons.practice.commands import (check_and_record, display, load_progress, next_unfinished, record, registry_of, take_hint,
+from nnlessons.practice.commands import (check_and_record, exercise_packages, display, load_progress, next_unfinished, record, registry_of, take_hint,
                                          workspace_option)
 from nnlessons.practice.progress import Progress
 from nnlessons.practice.workspace import Workspace
+from nnlessons.stop_signals import EXIT_TERMINATED, Terminated, sigterm_as_interrupt
 
 POLL_SECONDS = 0.5
 KeyReader = Callable[[float], "str | None"]
@@ -162,8 +165,22 @@ def watch(ctx: click.Context, target: str | None, workspace: Path | None) -> Non
                                f"start with 'nnlessons practice LESSON'.")
     if entry not in entries:
         entries.append(entry)
+    from nnlessons.practice.learner_host import LearnerHost
+
+    blocked = exercise_packages(registry)
     try:
-        with terminal_keys() as read_key:
-            Watcher(entries, space, progress, console).run(entry, read_key)
-    except KeyboardInterrupt:
+        with sigterm_as_interrupt(), LearnerHost() as host, terminal_keys() as read_key:
+            check = functools.partial(_check_one, space=space, progress=progress, console=console, host=host,
+                                      blocked=blocked)
+            Watcher(entries, space, progress, console, check=check).run(entry, read_key)
+    except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: the learner's processes are gone with the host
         console.print("Stopped watching.")
+        if isinstance(stop, Terminated):
+            if stop.outer_handler is not None:
+                stop.outer_handler(signal.SIGTERM, None)
+            ctx.exit(EXIT_TERMINATED)
+
+
+def _check_one(entry: Entry, *, space: Workspace, progress: Progress, console: Console, host: object,
+               blocked: tuple[str, ...]) -> CheckResult:
+    return check_and_record([entry], space, progress, console, host=host, blocked=blocked)[0]
