@@ -13,6 +13,7 @@ out").
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import tempfile
 from dataclasses import dataclass, field
@@ -56,19 +57,35 @@ def load_check(spec: str) -> Any:
     return getattr(importlib.import_module(module_name), function)
 
 
-def blocked_imports(exercise: Exercise, others: tuple[str, ...] = ()) -> list[str]:
-    """Modules the learner's process may not import: the exercise's package (references, checks) and `others`."""
-    return sorted({exercise.package, exercise.check.partition(":")[0], *others})
+def blocked_imports(exercise: Exercise) -> list[str]:
+    """Modules the learner's process may not import: every installed lesson's exercise package and this check's."""
+    return sorted({exercise.package, exercise.check.partition(":")[0], *installed_exercise_packages()})
 
 
-def run_check(full_id: str, exercise: Exercise, learner: Path, host: Any = None,
-              blocked: tuple[str, ...] = ()) -> CheckResult:
+@functools.lru_cache(maxsize=1)
+def installed_exercise_packages() -> tuple[str, ...]:
+    """The exercise packages (references and checks) of every installed lesson."""
+    from nnlessons.practice import catalog
+    from nnlessons.registry import LessonRegistry
+
+    registry = LessonRegistry.from_entry_points()
+    packages = set()
+    for lesson in registry.ordered():
+        if lesson.broken:
+            continue
+        try:
+            packages.update(entry.exercise.package for entry in catalog.exercises_of(registry, lesson))
+        except Exception:  # noqa: BLE001 - a lesson whose exercises do not load blocks nothing, and breaks no check
+            continue
+    return tuple(sorted(packages))
+
+
+def run_check(full_id: str, exercise: Exercise, learner: Path, host: Any = None) -> CheckResult:
     """Check the learner's file; never raises for anything the learner's code does.
 
     :param host: a [`LearnerHost`][nnlessons.practice.learner_host.LearnerHost] to fork the
         learner's process from (one per command, so several checks share its torch import); a
         new one is started and stopped when None.
-    :param blocked: more packages the learner's process may not import (other lessons' exercises).
     """
     base = {"exercise": full_id, "title": exercise.title, "file": str(learner)}
     if not learner.is_file():
@@ -85,7 +102,7 @@ def run_check(full_id: str, exercise: Exercise, learner: Path, host: Any = None,
             check = load_check(exercise.check)
         except Exception as exc:  # noqa: BLE001 - the check's own bug: one line for the learner
             return CheckResult(**base, status="broken", message=_broken(exc))
-        verdict, output = judge(check, host, learner, scratch, exercise, blocked_imports(exercise, blocked))
+        verdict, output = judge(check, host, learner, scratch, exercise, blocked_imports(exercise))
     return CheckResult(**base, **verdict, output=output)
 
 

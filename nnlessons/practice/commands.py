@@ -201,14 +201,12 @@ def started(registry: LessonRegistry, space: Workspace) -> list[Entry]:
 
 
 def check_and_record(entries: list[Entry], space: Workspace, progress: Progress, console: Console,
-                     results: list[CheckResult] | None = None, host: Any = None,
-                     blocked: tuple[str, ...] = ()) -> list[CheckResult]:
+                     results: list[CheckResult] | None = None, host: Any = None) -> list[CheckResult]:
     """Check each entry, recording each result as soon as its check finishes (a Ctrl-C later keeps it).
 
     Results are appended to `results` as they come, so a caller stopped half-way still has the
-    finished ones. One learner's host (torch imported once) serves every check; `blocked` are the
-    exercise packages the learner's code may not import. If progress cannot be saved, the results
-    still come back; one line says so, once.
+    finished ones. One learner's host (torch imported once) serves every check. If progress cannot
+    be saved, the results still come back; one line says so, once.
     """
     from nnlessons.practice.learner_host import LearnerHost
 
@@ -218,17 +216,12 @@ def check_and_record(entries: list[Entry], space: Workspace, progress: Progress,
         if host is None:
             host = stack.enter_context(LearnerHost())
         for entry in entries:
-            result = run_check(entry.full_id, entry.exercise, space.file(entry), host=host, blocked=blocked)
+            result = run_check(entry.full_id, entry.exercise, space.file(entry), host=host)
             if result.status != "missing":
                 change = functools.partial(Progress.record_check, full_id=entry.full_id, passed=result.passed)
                 saved = record(progress, console, change, warn=saved) and saved
             results.append(result)
     return results
-
-
-def exercise_packages(registry: LessonRegistry) -> tuple[str, ...]:
-    """Every installed lesson's exercise package: none of them is importable from the learner's process."""
-    return tuple(sorted({entry.exercise.package for entry in catalog.all_exercises(registry)}))
 
 
 @click.command()
@@ -270,7 +263,7 @@ def check(ctx: click.Context, target: str | None, check_all: bool, workspace: Pa
     results: list[CheckResult] = []
     try:
         with sigterm_as_interrupt():
-            check_and_record(entries, space, progress, console, results, blocked=exercise_packages(registry))
+            check_and_record(entries, space, progress, console, results)
     except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: the learner's processes are already gone
         show_results(results, console, as_json)
         terminated = isinstance(stop, Terminated)

@@ -25,7 +25,7 @@ from nnlessons.errors import LessonInputError
 from nnlessons.practice import catalog, report
 from nnlessons.practice.catalog import Entry
 from nnlessons.practice.checker import CheckResult
-from nnlessons.practice.commands import (check_and_record, exercise_packages, display, load_progress, next_unfinished, record, registry_of, take_hint,
+from nnlessons.practice.commands import (check_and_record, display, load_progress, next_unfinished, record, registry_of, take_hint,
                                          workspace_option)
 from nnlessons.practice.progress import Progress
 from nnlessons.practice.workspace import Workspace
@@ -167,11 +167,9 @@ def watch(ctx: click.Context, target: str | None, workspace: Path | None) -> Non
         entries.append(entry)
     from nnlessons.practice.learner_host import LearnerHost
 
-    blocked = exercise_packages(registry)
     try:
         with sigterm_as_interrupt(), LearnerHost() as host, terminal_keys() as read_key:
-            check = functools.partial(_check_one, space=space, progress=progress, console=console, host=host,
-                                      blocked=blocked)
+            check = functools.partial(_check_one, space=space, progress=progress, console=console, host=host)
             Watcher(entries, space, progress, console, check=check).run(entry, read_key)
     except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: the learner's processes are gone with the host
         console.print("Stopped watching.")
@@ -181,6 +179,5 @@ def watch(ctx: click.Context, target: str | None, workspace: Path | None) -> Non
             ctx.exit(EXIT_TERMINATED)
 
 
-def _check_one(entry: Entry, *, space: Workspace, progress: Progress, console: Console, host: object,
-               blocked: tuple[str, ...]) -> CheckResult:
-    return check_and_record([entry], space, progress, console, host=host, blocked=blocked)[0]
+def _check_one(entry: Entry, *, space: Workspace, progress: Progress, console: Console, host: object) -> CheckResult:
+    return check_and_record([entry], space, progress, console, host=host)[0]
