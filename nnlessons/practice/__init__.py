@@ -7,9 +7,12 @@ which raise [`CheckFailed`][nnlessons.practice.exercise.CheckFailed] with a mess
 the mistake.
 
 Nothing in this package imports torch at import time: ``hint``, ``progress`` and
-``practice`` stay fast. Checks run in a fresh subprocess (`nnlessons.practice.child`).
+``practice`` stay fast. The learner's code runs in a process of its own
+([`learner_process`][nnlessons.practice.learner_process]); the check and its verdict run in the
+``nnlessons`` command ([`checker`][nnlessons.practice.checker]).
 """
 
+from nnlessons.practice import forbid
 from nnlessons.practice.exercise import CheckFailed, Exercise
 
-__all__ = ["CheckFailed", "Exercise"]
+__all__ = ["CheckFailed", "Exercise", "forbid"]

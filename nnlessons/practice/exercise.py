@@ -42,7 +42,9 @@ class Exercise:
     :param check: ``"module:function"``. The function gets the learner's module (imported from
         their file) and raises [`CheckFailed`][nnlessons.practice.exercise.CheckFailed] at the first
         case that differs from PyTorch; it may return a one-line summary of what it checked.
-        It runs in a fresh subprocess on the CPU.
+        It runs in the ``nnlessons`` process (the judge) on the CPU; the learner's module it gets
+        stands for their file, which runs in a process of its own (see the guide, "Where a check
+        runs").
     :param hints: hints in tiers, from a nudge to nearly the answer; ``nnlessons hint`` shows one
         more each time.
     :param timeout: seconds the check may run before it is stopped (an endless loop in the
