@@ -208,11 +208,18 @@ def exercises_markdown(lesson: Lesson) -> str:
         "`nnlessons hint EXERCISE` gives hints one at a time, and `nnlessons solution EXERCISE` shows the "
         "reference once your code passes.\n",
     ]
+    from nnlessons.testing.mutants import read_record
+
     for number, entry in enumerate(entries, start=1):
         exercise = entry.exercise
         hints = "\n".join(hint_markdown(i, h) for i, h in enumerate(exercise.hints, start=1))
-        parts.append(f'??? question "{number}. {cell(exercise.title)} (`{entry.full_id}`, file `{exercise.file_name}`)"\n'
-                     f"    ```text\n{indent(exercise.task())}\n    ```\n\n"
+        measured = read_record(exercise).get(exercise.id)
+        figure = (f"    Its check rejects {measured['caught']} of {measured['total']} mutants of the reference solution "
+                  f"(small wrong versions of it: an operator swapped, `mean` for `sum`, a `zero_grad()` left out).\n\n"
+                  if measured else "")
+        parts.append(f'??? question "{number}. {cell(exercise.title)} ({exercise.level}, about {exercise.minutes} min; '
+                     f'`{entry.full_id}`, file `{exercise.file_name}`)"\n'
+                     f"    ```text\n{indent(exercise.task())}\n    ```\n\n{figure}"
                      f'    ??? tip "Hints ({len(exercise.hints)})"\n{indent(hints, 8)}\n')
     return "\n".join(parts) + "\n"
 

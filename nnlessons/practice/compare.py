@@ -23,7 +23,7 @@ can name the mistake instead of only showing numbers.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -84,11 +84,82 @@ def _copy(value: Any) -> Any:
     return value
 
 
-def call_learner(fn: Callable[..., Any], case: Case, *extra: Any) -> Any:
-    """Call the learner's `fn` with the case's inputs (copies, in order), remembering the case."""
+def call_learner(fn: Callable[..., Any], case: Case, *extra: Any, in_place: Iterable[str] = ()) -> Any:
+    """Call the learner's `fn` with the case's inputs (copies, in order), remembering the case.
+
+    The contract is checked too: an input the task does not let the function change (every
+    input not named in `in_place`) must be exactly as it was after the call, or the check fails
+    naming it. The copies passed are kept as ``case.passed`` (name -> object), so that
+    `expect_no_alias` can tell whether a result shares memory with one of them.
+    """
     global current_case
     current_case = case
-    return fn(*(_copy(v) for v in case.inputs.values()), *extra)
+    allowed = set(in_place)
+    passed = {name: _copy(value) for name, value in case.inputs.items()}
+    case.passed = passed
+    before = {name: _snapshot(value) for name, value in passed.items() if name not in allowed}
+    got = fn(*passed.values(), *extra)
+    for name, snapshot in before.items():
+        if snapshot is not None and not _same(_snapshot(passed[name]), snapshot):
+            raise failure(f"your function changed its input '{name}' in place; the task asks you to leave it as it "
+                          f"was (work on a copy, {name}.clone(), or with out-of-place operations such as "
+                          f"w = w - lr * g instead of w -= lr * g).", case,
+                          mistake="an in-place operation (-=, +=, add_, mul_, an assignment into a slice) on an input "
+                                  "changes the caller's tensor too.")
+    return got
+
+
+def _snapshot(value: Any) -> Any:
+    """A deep copy of the tensors in `value` (containers and modules followed); None where nothing can change."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if type(value).__name__ == "Remote":
+        return None  # the learner's own object: theirs to change
+    if isinstance(value, torch.nn.Module):
+        return {name: t.detach().clone() for name, t in value.state_dict(keep_vars=True).items()}
+    if isinstance(value, Mapping):
+        return {key: _snapshot(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_snapshot(item) for item in value]
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        if not (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)) or a.shape != b.shape or a.dtype != b.dtype:
+            return False
+        return bool(((a == b) | (torch.isnan(a) & torch.isnan(b)) if a.is_floating_point() else (a == b)).all())
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a is None and b is None
+
+
+def _tensors(value: Any, depth: int = 0) -> Iterator[torch.Tensor]:
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif depth < 5 and isinstance(value, Mapping):
+        for item in value.values():
+            yield from _tensors(item, depth + 1)
+    elif depth < 5 and isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _tensors(item, depth + 1)
+
+
+def expect_no_alias(got: Any, case: Case, what: str = "your result") -> None:
+    """Fail if a tensor in `got` shares memory with an input `call_learner` passed (`case.passed`).
+
+    A result or a saved state that aliases an input changes when the caller later changes that
+    input in place: ``state["v"] = g`` followed by ``state["v"].mul_(beta)`` corrupts momentum.
+    """
+    for name, value in getattr(case, "passed", {}).items():
+        inputs = {t.untyped_storage().data_ptr() for t in _tensors(value) if t.numel()}
+        for tensor in _tensors(got):
+            if tensor.numel() and tensor.untyped_storage().data_ptr() in inputs:
+                raise failure(f"{what} shares memory with the input '{name}': a later in-place change to one changes "
+                              f"the other. Keep a copy of your own ({name}.clone()) or compute a new tensor.", case,
+                              mistake="storing or returning an input tensor itself, not a copy of it.")
 
 
 def failure(message: str, case: Case, *, details: Mapping[str, str] | None = None, mistake: str | None = None) -> CheckFailed:

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from nnlessons.practice.forbid import Forbidden
 
 EXERCISE_ID = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+#: how much an exercise asks: a warm-up (one formula), core (a function of the lesson), build (a working piece
+#: written from a specification: a training loop, a module from a layer table)
+LEVELS = ("warm-up", "core", "build")
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class Exercise:
         more each time.
     :param timeout: seconds the check may run before it is stopped (an endless loop in the
         learner's code ends with a message, not a hang).
+    :param level: ``"warm-up"``, ``"core"`` or ``"build"`` (see LEVELS); shown by ``practice``,
+        ``progress`` and the lesson's page.
+    :param minutes: about how long it takes a learner who read the lesson, shown beside the level.
     :param forbids: rules from [`nnlessons.practice.forbid`][nnlessons.practice.forbid]
         (``forbid.CONVOLUTION``, ``forbid.AUTOGRAD.because("...")``): switched off in the
         learner's process before their file is imported, through every path to the operator.
@@ -62,6 +68,8 @@ class Exercise:
     check: str
     hints: tuple[str, ...] = field(default_factory=tuple)
     timeout: float = 30.0
+    level: str = "core"
+    minutes: int = 10
     forbids: tuple[Forbidden, ...] = ()
 
     def __post_init__(self) -> None:
@@ -69,6 +77,10 @@ class Exercise:
             raise ValueError(f"exercise id {self.id!r} must be lowercase words joined by hyphens, like 'conv2d-by-loops'")
         if ":" not in self.check:
             raise ValueError(f"exercise {self.id!r}: check must be 'module:function', not {self.check!r}")
+        if self.level not in LEVELS:
+            raise ValueError(f"exercise {self.id!r}: level must be one of {', '.join(LEVELS)}, not {self.level!r}")
+        if not (isinstance(self.minutes, int) and 1 <= self.minutes <= 240):
+            raise ValueError(f"exercise {self.id!r}: minutes must be a whole number from 1 to 240, not {self.minutes!r}")
         if not self.starter.endswith(".py") or not self.solution.endswith(".py"):
             raise ValueError(f"exercise {self.id!r}: starter and solution must be .py files")
 
