@@ -23,16 +23,11 @@ from rich.text import Text
 from nnlessons import __version__
 from nnlessons.devices import check_syntax
 from nnlessons.errors import LessonInputError
+from nnlessons.invocation import registry_of
 from nnlessons.lesson_info import LessonInfo, Option
-from nnlessons.registry import Lesson, LessonRegistry
-
-
-def registry_of(ctx: click.Context) -> LessonRegistry:
-    """The registry for this invocation, loaded from entry points on first use (tests inject one)."""
-    obj = ctx.ensure_object(dict)
-    if "registry" not in obj:
-        obj["registry"] = LessonRegistry.from_entry_points()
-    return obj["registry"]
+from nnlessons.practice import commands as practice_commands
+from nnlessons.practice import watch as practice_watch
+from nnlessons.registry import Lesson
 
 
 class NNLessonsGroup(click.Group):
@@ -420,10 +415,7 @@ def docs(ctx: click.Context, port: int, build_dir: Path | None) -> None:
     ctx.exit(docs_command.run_mkdocs(argv, cwd=config.parent))
 
 
-# ---- practice -----------------------------------------------------------------------------
-
-from nnlessons.practice import commands as practice_commands  # noqa: E402 - after `cli`, which they extend
-from nnlessons.practice import watch as practice_watch  # noqa: E402
+# ---- practice: commands of their own, which import nothing of this module --------------------
 
 for _command in (*practice_commands.COMMANDS, practice_watch.watch):
     cli.add_command(_command)

@@ -244,7 +244,8 @@ def test_watch_rechecks_on_save_and_moves_on_after_a_pass(tmp_path):
     watcher.run(entries[0], read_key=lambda _s: next(keys), max_polls=10)
     console.file.close()
     screen = (tmp_path / "screen.txt").read_text()
-    assert checked == ["demo/add-bias", "demo/add-bias"]  # once at the start, once after the save
+    # once at the start, once after the save, then the next exercise's status at once, without a save
+    assert checked == ["demo/add-bias", "demo/add-bias", "demo/second"]
     assert "Watching demo/second" in screen and "Hint 1 of 2" in screen and "Stopped watching." in screen
 
 
@@ -257,3 +258,123 @@ def test_fast_practice_commands_do_not_import_torch(args, tmp_path):
     result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "TORCH=False" in result.stderr
+
+
+# ---- issue 18: the commands a learner types most --------------------------------------------------
+
+
+def test_hint_with_no_exercise_is_for_the_current_one(nn, tmp_path):
+    nn("practice", "demo")
+    result = nn("hint")
+    assert result.exit_code == 0 and "Hint 1 of 2: Broadcasting" in result.output, result.output
+    assert nn("hint", "--workspace", str(tmp_path / "empty")).exit_code == 2
+
+
+def test_next_writes_and_opens_the_next_unfinished_exercise(nn, tmp_path):
+    result = nn("next")
+    assert result.exit_code == 0, result.output
+    assert "Next: demo/add-bias  Add a bias  (core, about 10 min)" in result.output
+    assert learner_file(tmp_path).exists() and "nnlessons check" in result.output
+
+
+def test_check_takes_the_learners_file_path(nn, tmp_path):
+    nn("practice", "demo")
+    learner_file(tmp_path).write_text(RIGHT)
+    result = nn("check", "nnlessons-practice/demo/add_bias.py")
+    assert result.exit_code == 0 and "passed" in result.output, result.output
+    elsewhere = tmp_path / "copy" / "demo" / "add_bias.py"  # a copy outside the practice folder: that file is checked
+    elsewhere.parent.mkdir(parents=True)
+    elsewhere.write_text(WRONG)
+    result = nn("check", str(elsewhere))
+    assert result.exit_code == 1 and "the bias is missing" in result.output
+    for bad, words in ((tmp_path / "nope.py", "There is no file"), (tmp_path / "copy" / "demo" / "other.py", "no exercise in a file")):
+        if "other" in bad.name:
+            bad.write_text("x = 1\n")
+        result = nn("check", str(bad))
+        assert result.exit_code == 2 and words in result.output, result.output
+
+
+class LaterLesson(DemoLesson):
+    @hookimpl
+    def nnlessons_lesson_info(self):
+        return LessonInfo(id="later", title="A later lesson", summary="Comes after demo.", order=2)
+
+
+def test_a_finished_lesson_names_the_next_lesson_in_course_order(tmp_path, monkeypatch):
+    registry = LessonRegistry()
+    registry.add("demo", DemoLesson([ADD_BIAS]))
+    registry.add("later", LaterLesson([ADD_BIAS]))
+    monkeypatch.chdir(tmp_path)
+
+    def nn(*args):
+        return CliRunner().invoke(cli, list(args), obj={"registry": registry}, env={"COLUMNS": "120"})
+
+    nn("practice", "demo")
+    learner_file(tmp_path).write_text(RIGHT)
+    result = nn("check", "demo/add-bias")
+    assert result.exit_code == 0
+    assert "Every exercise of demo passes. Next in the course: nnlessons practice later (A later lesson)." in result.output
+    assert "Next in the course: nnlessons practice later" in nn("practice", "demo").output
+
+
+def test_reset_puts_back_every_file_practice_shows_and_copies_only_edited_ones(nn, tmp_path):
+    nn("practice", "demo")
+    mine = learner_file(tmp_path)
+    mine.write_text(WRONG)
+    result = nn("practice", "demo", "--reset")
+    assert result.exit_code == 0, result.output
+    assert "Put the starter of demo/add-bias back" in result.output and "your version is saved as" in result.output
+    assert "Put the starter of demo/looping back" in result.output and "unedited: no copy kept" in result.output
+    saved = sorted(p.name for p in mine.parent.iterdir() if ".saved-" in p.name)
+    assert len(saved) == 1 and saved[0].startswith("add_bias.saved-")
+    assert mine.read_text() == ADD_BIAS.starter_text()
+    assert nn("practice", "--reset").exit_code == 2  # no lesson named: which files?
+
+
+def test_the_verdict_is_never_cut_at_80_columns():
+    from nnlessons.practice import report
+
+    for status in ("passed", "failed", "timeout"):
+        result = CheckResult("a-rather-long-lesson-id/an-even-longer-exercise-id",
+                             "A title long enough to fill a narrow terminal on its own, and then some more", "f.py",
+                             status, "message")
+        console = Console(width=80, record=True, file=open("/dev/null", "w"))
+        console.print(report.panel(result, "f.py"))
+        first_line = console.export_text().splitlines()[0]
+        assert report.LABEL[status] in first_line, first_line
+
+
+def test_watch_redraws_in_a_terminal_and_says_when_hints_run_out(tmp_path):
+    from nnlessons.practice import catalog
+
+    registry = LessonRegistry()
+    registry.add("demo", DemoLesson([ADD_BIAS]))
+    entries = catalog.all_exercises(registry)
+    space = Workspace(tmp_path)
+    space.write_starters(entries)
+    progress = Progress(tmp_path / "p.json")
+    times = iter([1.0, 2.0, 3.0, 3.0, 3.0, 3.0])
+    keys = iter([None, None, "h", "h", "h", "q"])
+
+    def fake_check(entry: Entry) -> CheckResult:
+        return CheckResult(entry.full_id, entry.exercise.title, "f", "failed", "still wrong")
+
+    console = Console(file=open(tmp_path / "screen.txt", "w"), width=100, force_terminal=True)
+    Watcher(entries, space, progress, console, check=fake_check, mtime=lambda _p: next(times)).run(
+        entries[0], read_key=lambda _s: next(keys), max_polls=10)
+    console.file.close()
+    screen = (tmp_path / "screen.txt").read_text()
+    assert screen.count("\x1b[2J") >= 3, "each check redraws the screen: the new panel replaces the old"
+    assert "Hint 2 of 2" in screen and "No more hints for demo/add-bias" in screen
+
+
+def test_practice_commands_do_not_import_the_cli():
+    """cli imports the practice commands and adds them; they never import cli back (no import circle)."""
+    import ast
+
+    for module in ("commands", "watch", "catalog", "checker", "report", "workspace", "progress"):
+        source = (Path(__file__).parent.parent / "nnlessons" / "practice" / f"{module}.py").read_text()
+        imported = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)}
+        imported |= {alias.name for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Import)
+                     for alias in node.names}
+        assert "nnlessons.cli" not in imported, f"nnlessons/practice/{module}.py imports nnlessons.cli"

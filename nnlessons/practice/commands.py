@@ -27,16 +27,15 @@ from nnlessons.errors import LessonInputError
 from nnlessons.practice import catalog, report
 from nnlessons.practice.catalog import Entry
 from nnlessons.practice.checker import CheckResult, run_check
+from nnlessons.practice.exercise import LEVELS
 from nnlessons.practice.progress import Progress, path_for, unsaved_line, updating
 from nnlessons.practice.workspace import Workspace, chosen
+from nnlessons.invocation import registry_of
 from nnlessons.registry import LessonRegistry
 from nnlessons.stop_signals import EXIT_INTERRUPTED, EXIT_TERMINATED, Terminated, sigterm_as_interrupt
 
 
-def registry_of(ctx: click.Context) -> LessonRegistry:
-    from nnlessons.cli import registry_of as cli_registry
-
-    return cli_registry(ctx)
+ALL_SHOWN = "\x00all"  # --reset with no value: every exercise file that `practice LESSON` shows
 
 
 def workspace_option(fn):
@@ -104,8 +103,9 @@ def status_of(entry: Entry, progress: Progress, file: Path) -> str:
 @click.command()
 @click.argument("lesson_id", required=False, metavar="[LESSON]")
 @workspace_option
-@click.option("--reset", "reset_target", metavar="EXERCISE",
-              help="Put EXERCISE's starter file back (your version is saved beside it first).")
+@click.option("--reset", "reset_target", metavar="[EXERCISE]", is_flag=False, flag_value=ALL_SHOWN,
+              help="Put the starter files back: EXERCISE's, or (with no value) every file 'practice LESSON' shows. "
+                   "An edited file is saved beside it first; an unedited one needs no copy.")
 @click.option("--json", "as_json", is_flag=True, help="Print the exercises as JSON.")
 @click.pass_context
 def practice(ctx: click.Context, lesson_id: str | None, workspace: Path | None, reset_target: str | None, as_json: bool) -> None:
@@ -118,15 +118,7 @@ def practice(ctx: click.Context, lesson_id: str | None, workspace: Path | None, 
     progress = load_progress(workspace, console)
     space = Workspace.from_option(workspace)
     if reset_target:
-        target = reset_target if "/" in reset_target or not lesson_id else f"{lesson_id}/{reset_target}"
-        entry = catalog.resolve_one(registry, target)
-        path, saved = space.reset(entry)
-        message = f"Put the starter of {entry.full_id} back in {display(path)}" + (
-            f"; your version is saved as {display(saved)}." if saved else ".")
-        if as_json:
-            click.echo(json.dumps({"exercise": entry.full_id, "file": str(path), "saved": str(saved) if saved else None}))
-        else:
-            console.print(Text(message))
+        _reset(registry, space, console, lesson_id, reset_target, as_json)
         return
     if lesson_id is None:
         _practice_overview(registry, progress, space, console, as_json)
@@ -135,26 +127,67 @@ def practice(ctx: click.Context, lesson_id: str | None, workspace: Path | None, 
     if "/" in lesson_id:
         raise LessonInputError(f"'nnlessons practice' takes a lesson, not one exercise; try 'nnlessons practice {lesson_id.split('/')[0]}'.")
     written = space.write_starters(entries)
-    rows = [{"exercise": e.full_id, "title": e.exercise.title, "file": str(path), "written": new,
-             "status": status_of(e, progress, path)} for e, path, new in written]
+    rows = [{"exercise": e.full_id, "title": e.exercise.title, "level": e.exercise.level, "minutes": e.exercise.minutes,
+             "file": str(path), "written": new, "status": status_of(e, progress, path)} for e, path, new in written]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"Exercises of {lesson_id}", title_justify="left")
     table.add_column("exercise", no_wrap=True, style="bold")  # an id is typed as a whole: never broken
-    for name in ("title", "file", "status"):
-        table.add_column(name, overflow="fold")
+    table.add_column("title", overflow="fold")
+    table.add_column("level", no_wrap=True)
+    table.add_column("min", justify="right", no_wrap=True)
+    table.add_column("file", overflow="fold")
+    table.add_column("status", overflow="fold")
     for row, (_e, path, new) in zip(rows, written):
-        table.add_row(Text(row["exercise"]), Text(row["title"]), Text(display(path)),
-                      Text(row["status"] + (" (new file)" if new else " (your file, kept)")))
+        table.add_row(Text(row["exercise"]), Text(row["title"]), Text(row["level"]), str(row["minutes"]),
+                      Text(display(path)), Text(row["status"] + (" (new file)" if new else " (your file, kept)")))
     console.print(table)
     first = next((e for e, path, _ in written if status_of(e, progress, path) != "passed"), None)
     if first is None:
-        console.print(Text(f"Every exercise of {lesson_id} passes. Well done."))
+        console.print(Text(f"Every exercise of {lesson_id} passes. Well done. " + next_lesson_line(registry, lesson_id)))
         return
-    console.rule(Text(f"First: {first.full_id}  {first.exercise.title}", style="bold"))
-    console.print(Text(first.exercise.task()))
-    console.print(Text(f"\nOpen {display(space.file(first))} in your editor, then run: nnlessons check", style="bold"))
+    show_task(first, space, console, "First")
+
+
+def _reset(registry: LessonRegistry, space: Workspace, console: Console, lesson_id: str | None, target: str,
+           as_json: bool) -> None:
+    if target == ALL_SHOWN:
+        if not lesson_id or "/" in lesson_id:
+            raise LessonInputError("--reset with no exercise resets a lesson's files: name the lesson, e.g. "
+                                   "'nnlessons practice gd-variants --reset', or one exercise with --reset EXERCISE.")
+        entries = catalog.resolve(registry, lesson_id)
+    else:
+        full = target if "/" in target or not lesson_id else f"{lesson_id}/{target}"
+        entries = [catalog.resolve_one(registry, full)]
+    done = []
+    for entry in entries:
+        path, saved = space.reset(entry)
+        done.append({"exercise": entry.full_id, "file": str(path), "saved": str(saved) if saved else None})
+        if not as_json:
+            console.print(Text(f"Put the starter of {entry.full_id} back in {display(path)}" + (
+                f"; your version is saved as {display(saved)}." if saved else " (it was unedited: no copy kept).")))
+    if as_json:
+        click.echo(json.dumps(done[0] if target != ALL_SHOWN else done, indent=2))
+
+
+def show_task(entry: Entry, space: Workspace, console: Console, label: str) -> None:
+    """The exercise's heading (level, minutes), its task, and what to do next."""
+    exercise = entry.exercise
+    console.rule(Text(f"{label}: {entry.full_id}  {exercise.title}  ({exercise.level}, about {exercise.minutes} min)",
+                      style="bold"))
+    console.print(Text(exercise.task()))
+    console.print(Text(f"\nOpen {display(space.file(entry))} in your editor, then run: nnlessons check", style="bold"))
+
+
+def next_lesson_line(registry: LessonRegistry, lesson_id: str) -> str:
+    """'Next in the course: nnlessons practice X (title)', or that this was the last lesson with exercises."""
+    lessons = [lesson for lesson in registry.ordered() if not lesson.broken and catalog.exercises_of(registry, lesson)]
+    ids = [lesson.id for lesson in lessons]
+    if lesson_id in ids and ids.index(lesson_id) + 1 < len(ids):
+        following = lessons[ids.index(lesson_id) + 1]
+        return f"Next in the course: nnlessons practice {following.id} ({following.info.title})."
+    return "That was the last lesson with exercises in the course."
 
 
 def _practice_overview(registry: LessonRegistry, progress: Progress, space: Workspace, console: Console, as_json: bool) -> None:
@@ -196,12 +229,23 @@ def next_unfinished(registry: LessonRegistry, space: Workspace, progress: Progre
     return None
 
 
+def current_exercise(registry: LessonRegistry, workspace: Path | None, progress: Progress) -> Entry:
+    """The exercise a learner is on: the first unfinished one with a file, in course order."""
+    space = Workspace.from_option(workspace)
+    entry = next_unfinished(registry, space, progress)
+    if entry is None:
+        raise LessonInputError(f"There is no unfinished exercise file in {display(space.root)}; name one as LESSON/EXERCISE, "
+                               f"or start a lesson with 'nnlessons practice LESSON'.")
+    return entry
+
+
 def started(registry: LessonRegistry, space: Workspace) -> list[Entry]:
     return [e for e in catalog.all_exercises(registry) if space.file(e).exists()]
 
 
 def check_and_record(entries: list[Entry], space: Workspace, progress: Progress, console: Console,
-                     results: list[CheckResult] | None = None, host: Any = None) -> list[CheckResult]:
+                     results: list[CheckResult] | None = None, host: Any = None,
+                     files: list[Path] | None = None) -> list[CheckResult]:
     """Check each entry, recording each result as soon as its check finishes (a Ctrl-C later keeps it).
 
     Results are appended to `results` as they come, so a caller stopped half-way still has the
@@ -215,8 +259,9 @@ def check_and_record(entries: list[Entry], space: Workspace, progress: Progress,
     with contextlib.ExitStack() as stack:
         if host is None:
             host = stack.enter_context(LearnerHost())
-        for entry in entries:
-            result = run_check(entry.full_id, entry.exercise, space.file(entry), host=host)
+        for number, entry in enumerate(entries):
+            file = files[number] if files else space.file(entry)  # a path the learner gave, or their workspace's
+            result = run_check(entry.full_id, entry.exercise, file, host=host)
             if result.status != "missing":
                 change = functools.partial(Progress.record_check, full_id=entry.full_id, passed=result.passed)
                 saved = record(progress, console, change, warn=saved) and saved
@@ -225,7 +270,7 @@ def check_and_record(entries: list[Entry], space: Workspace, progress: Progress,
 
 
 @click.command()
-@click.argument("target", required=False, metavar="[EXERCISE|LESSON]")
+@click.argument("target", required=False, metavar="[EXERCISE|LESSON|FILE]")
 @click.option("--all", "check_all", is_flag=True, help="Check every exercise file in the practice folder.")
 @workspace_option
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
@@ -237,6 +282,7 @@ def check(ctx: click.Context, target: str | None, check_all: bool, workspace: Pa
     nnlessons check                              the next unfinished exercise
     nnlessons check cnn-shapes/conv2d-by-loops   one exercise
     nnlessons check cnn-shapes                   every exercise of a lesson
+    nnlessons check PATH/conv2d_by_loops.py      the exercise of that file (its folder is the lesson)
     nnlessons check --all                        every exercise file you have
     """
     registry = registry_of(ctx)
@@ -245,7 +291,10 @@ def check(ctx: click.Context, target: str | None, check_all: bool, workspace: Pa
     space = Workspace.from_option(workspace)
     if target and check_all:
         raise LessonInputError("Give either an exercise or lesson, or --all, not both.")
-    if target:
+    files: list[Path] | None = None  # the learner's own path, when they gave one
+    if target and looks_like_a_path(target):
+        entries, files = entry_of_file(registry, Path(target))
+    elif target:
         entries = catalog.resolve(registry, target)
     elif check_all:
         entries = started(registry, space)
@@ -263,7 +312,7 @@ def check(ctx: click.Context, target: str | None, check_all: bool, workspace: Pa
     results: list[CheckResult] = []
     try:
         with sigterm_as_interrupt():
-            check_and_record(entries, space, progress, console, results)
+            check_and_record(entries, space, progress, console, results, files=files)
     except KeyboardInterrupt as stop:  # Ctrl-C or SIGTERM: the learner's processes are already gone
         show_results(results, console, as_json)
         terminated = isinstance(stop, Terminated)
@@ -273,7 +322,34 @@ def check(ctx: click.Context, target: str | None, check_all: bool, workspace: Pa
             stop.outer_handler(signal.SIGTERM, None)  # the signal was for the host program too: hand it on
         ctx.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     show_results(results, console, as_json)
+    if not as_json:
+        for lesson_id in dict.fromkeys(r.exercise.split("/")[0] for r in results if r.passed):
+            lesson_entries = catalog.resolve(registry, lesson_id)
+            if all(progress.exercises.get(e.full_id) and progress.exercises[e.full_id].passed for e in lesson_entries):
+                console.print(Text(f"Every exercise of {lesson_id} passes. " + next_lesson_line(registry, lesson_id),
+                                   style="bold green"))
     ctx.exit(0 if all(r.passed for r in results) else 1)
+
+
+def looks_like_a_path(target: str) -> bool:
+    """A learner's file (``nnlessons-practice/gd-variants/mse_gradient.py``) rather than LESSON[/EXERCISE]."""
+    return target.endswith(".py") or Path(target).is_file()
+
+
+def entry_of_file(registry: LessonRegistry, path: Path) -> tuple[list[Entry], list[Path]]:
+    """The exercise a file is for: its folder names the lesson, its name the exercise's file."""
+    if not path.is_file():
+        raise LessonInputError(f"There is no file '{path}'; give the path of one of your exercise files, "
+                               f"or LESSON/EXERCISE.")
+    lesson_id = path.resolve().parent.name
+    if lesson_id not in registry.lessons:
+        raise LessonInputError(f"'{path}' is not in a lesson's folder (its folder '{lesson_id}' is no lesson id); "
+                               f"exercise files live in PRACTICE_FOLDER/LESSON/, or name it as LESSON/EXERCISE.")
+    for entry in catalog.resolve(registry, lesson_id):
+        if entry.exercise.file_name == path.name:
+            return [entry], [path]
+    names = ", ".join(e.exercise.file_name for e in catalog.resolve(registry, lesson_id))
+    raise LessonInputError(f"{lesson_id} has no exercise in a file named '{path.name}'; its files are {names}.")
 
 
 def show_results(results: list[CheckResult], console: Console, as_json: bool) -> None:
@@ -287,19 +363,42 @@ def show_results(results: list[CheckResult], console: Console, as_json: bool) ->
         console.print(Text(f"{passed} of {len(results)} passed.", style="bold"))
 
 
+# ---- next -----------------------------------------------------------------------------------------
+
+
+@click.command("next")
+@workspace_option
+@click.pass_context
+def next_command(ctx: click.Context, workspace: Path | None) -> None:
+    """Open the next unfinished exercise: its task and file (written if it is not there yet)."""
+    registry = registry_of(ctx)
+    console = Console(highlight=False)
+    progress = load_progress(workspace, console)
+    space = Workspace.from_option(workspace)
+    entry = next_unfinished(registry, space, progress)
+    if entry is None:  # no unfinished file: the first exercise of the course not passed yet
+        entry = next((e for e in catalog.all_exercises(registry)
+                      if not (progress.exercises.get(e.full_id) and progress.exercises[e.full_id].passed)), None)
+        if entry is None:
+            console.print(Text("Every exercise of every installed lesson passes. Well done.", style="bold green"))
+            return
+        space.write_starters(catalog.resolve(registry, entry.lesson.id))
+    show_task(entry, space, console, "Next")
+
+
 # ---- hint and solution ------------------------------------------------------------------------
 
 
 @click.command()
-@click.argument("target", metavar="EXERCISE")
+@click.argument("target", required=False, metavar="[EXERCISE]")
 @workspace_option
 @click.pass_context
-def hint(ctx: click.Context, target: str, workspace: Path | None) -> None:
-    """Show the next hint of EXERCISE (LESSON/EXERCISE), one tier at a time."""
+def hint(ctx: click.Context, target: str | None, workspace: Path | None) -> None:
+    """Show the next hint of EXERCISE (LESSON/EXERCISE; default: your current one), one tier at a time."""
     registry = registry_of(ctx)
     console = Console(highlight=False)
     progress = load_progress(workspace, console)
-    entry = catalog.resolve_one(registry, target)
+    entry = catalog.resolve_one(registry, target) if target else current_exercise(registry, workspace, progress)
     hints = entry.exercise.hints
     if not hints:
         raise LessonInputError(f"{entry.full_id} has no hints; its task is in {display(Workspace.from_option(workspace).file(entry))}.")
@@ -384,19 +483,28 @@ def progress_command(ctx: click.Context, workspace: Path | None, as_json: bool) 
             "passed": sum(1 for r in records if r and r.passed),
             "hints_used": sum(r.hints_used for r in records if r),
             "revealed": sum(1 for r in records if r and r.revealed),
-            "exercise_details": {e.full_id: vars(r) if r else None for e, r in zip(entries, records)},
+            "minutes_left": sum(e.exercise.minutes for e, r in zip(entries, records) if not (r and r.passed)),
+            "levels": {level: sum(1 for e in entries if e.exercise.level == level) for level in LEVELS},
+            "exercise_details": {e.full_id: {"level": e.exercise.level, "minutes": e.exercise.minutes,
+                                             **(vars(r) if r else {})} for e, r in zip(entries, records)},
         })
     if as_json:
         click.echo(json.dumps({"file": str(progress.path), "lessons": rows}, indent=2))
         return
-    table = Table(title="Your progress", title_justify="left", caption=Text(f"kept in {progress.path}"))
+    table = Table(title="Your progress", title_justify="left",
+                  caption=Text(f"left: minutes of the exercises not passed yet; w/c/b: warm-up, core and build "
+                               f"exercises. Kept in {progress.path}"))
     table.add_column("lesson", style="bold", no_wrap=True)
-    for name in ("runs", "passed", "hints", "revealed"):
+    for name in ("runs", "passed", "hints", "revealed", "left"):
         table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("w/c/b", justify="right", no_wrap=True)  # the caption says: warm-up / core / build
     for row in rows:
         passed = f"{row['passed']} / {row['exercises']}" if row["exercises"] else "-"
-        table.add_row(Text(row["lesson"]), str(row["runs"]), passed, str(row["hints_used"]), str(row["revealed"]))
+        left = f"~{row['minutes_left']} min" if row["minutes_left"] else "-"
+        levels = " / ".join(str(row["levels"][level]) for level in LEVELS) if row["exercises"] else "-"
+        table.add_row(Text(row["lesson"]), str(row["runs"]), passed, str(row["hints_used"]), str(row["revealed"]), left,
+                      levels)
     console.print(table)
 
 
-COMMANDS = (practice, check, hint, solution, progress_command)
+COMMANDS = (practice, check, next_command, hint, solution, progress_command)

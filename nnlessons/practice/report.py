@@ -33,7 +33,9 @@ def panel(result: CheckResult, display_file: str) -> Panel:
     if result.output:
         parts.append(Text.assemble(("Your code printed:\n", "dim"), result.output))
     parts.append(Text(next_step(result), style="dim"))
-    title = Text.assemble((f"{result.exercise}", "bold"), f"  {result.title}  ", (LABEL[result.status], STYLE[result.status]))
+    # the verdict first: a narrow terminal cuts a panel's title from the right, never the word that matters
+    title = Text.assemble((LABEL[result.status], f"bold {STYLE[result.status]}"), "  ", (f"{result.exercise}", "bold"),
+                          f"  {result.title}")
     return Panel(Group(*parts), title=title, title_align="left", border_style=STYLE[result.status],
                  subtitle=Text(display_file), subtitle_align="left")
 

@@ -96,7 +96,11 @@ class Watcher:
         return None
 
     def show(self, entry: Entry) -> CheckResult:
+        """Check `entry` and show the result; in a terminal the screen is redrawn, so the newest panel replaces the last."""
         result = self.check(entry)
+        if self.console.is_terminal:
+            self.console.clear()
+            self.announce(entry)
         self.console.print(report.panel(result, display(self.space.file(entry))))
         return result
 
@@ -106,6 +110,10 @@ class Watcher:
 
     def hint(self, entry: Entry) -> None:
         hints = entry.exercise.hints
+        if self.progress.exercise(entry.full_id).hints_used >= len(hints):
+            self.console.print(Text(f"No more hints for {entry.full_id}: you have seen all {len(hints)}. The reference "
+                                    f"opens after a pass (nnlessons solution {entry.full_id}).", style="dim"))
+            return
         if self.progress.exercise(entry.full_id).hints_used < len(hints):
             record(self.progress, self.console, lambda p: take_hint(p, entry.full_id, len(hints)))
         shown = self.progress.exercise(entry.full_id).hints_used
@@ -132,6 +140,7 @@ class Watcher:
                 else:
                     entry = following
                     self.announce(entry)
+                    self.show(entry)  # where the new exercise stands, without waiting for a save
                     last = self.mtime(self.space.file(entry))
                 continue
             now = self.mtime(self.space.file(entry))
@@ -145,6 +154,7 @@ class Watcher:
                     return
                 entry = following
                 self.announce(entry)
+                self.show(entry)
                 last = self.mtime(self.space.file(entry))
 
 

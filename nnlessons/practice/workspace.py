@@ -56,10 +56,11 @@ class Workspace:
         return done
 
     def reset(self, entry: Entry) -> tuple[Path, Path | None]:
-        """Put the starter back; the learner's version is first saved beside it. Returns (file, saved copy)."""
+        """Put the starter back; an edited version is first saved beside it. Returns (file, saved copy or None)."""
         path = self.file(entry)
         saved = None
-        if path.exists():
+        starter = entry.exercise.starter_text()
+        if path.exists() and path.read_bytes() != starter.encode("utf-8"):  # an unedited starter needs no copy
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             saved = path.with_name(f"{path.stem}.saved-{stamp}{path.suffix}")
             n = 1
@@ -68,7 +69,7 @@ class Workspace:
                 saved = path.with_name(f"{path.stem}.saved-{stamp}-{n}{path.suffix}")
             atomic_files.write_bytes(saved, path.read_bytes())
         self._make_folder(path.parent)
-        atomic_files.write_text(path, entry.exercise.starter_text())
+        atomic_files.write_text(path, starter)
         return path, saved
 
     @staticmethod
