@@ -7,7 +7,15 @@ import numbers
 import torch
 import torch.nn.functional as F
 
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, grad_fn_name
+from nnlessons.practice.compare import (
+    Case,
+    call_learner,
+    describe_value,
+    expect,
+    expect_close,
+    expect_no_alias,
+    grad_fn_name,
+)
 
 F64 = torch.float64
 NAMES = ("weights", "biases", "weights2", "biases2")
@@ -268,7 +276,7 @@ def call_train_step(learner, case: Case, params: dict[str, torch.Tensor]):
     """One call of the learner's train_step on `params` (their own tensors, so the check sees the changes)."""
     step_case = Case(case.description, params=params, x=case["x"], y=case["y"], lr=case["lr"])
     try:
-        return call_learner(learner.train_step, step_case)
+        return call_learner(learner.train_step, step_case, in_place=("params",))  # the task: update them in place
     except RuntimeError as error:
         if "leaf Variable that requires grad" not in str(error):
             raise
@@ -324,3 +332,143 @@ def check_train_step(learner) -> str:
             check_params_after(case, step, params, originals, before, states[step - 1], wrong)
     return (f"{len(cases)} cases x {steps} steps matched autograd + the update: losses, all four tensors, "
             f"zeroed gradients.")
+
+
+# ---- the whole loop by hand (build) -----------------------------------------------------------
+
+
+def autograd_training(start: dict[str, torch.Tensor], x, y, lr: float, steps: int) -> tuple[torch.Tensor, dict]:
+    """The oracle: `steps` steps of autograd's gradients and the lesson's update; the losses (float64) and the tensors."""
+    params = leaves(start)
+    losses = [step_by_autograd(params, x, y, lr) for _ in range(steps)]
+    return torch.tensor(losses, dtype=F64), {name: t.detach() for name, t in params.items()}
+
+
+def hand_training(start: dict[str, torch.Tensor], x, y, lr: float, steps: int, *, accumulate: bool = False,
+                  weights2_first: bool = False, updated: tuple[str, ...] = NAMES, loss_after: bool = False,
+                  **knobs) -> tuple[torch.Tensor, dict]:
+    """The loop by hand with one mistake switched on, to reproduce what a known wrong solution returns."""
+    params = dict(start)
+    running = {name: torch.zeros_like(t) for name, t in start.items()}
+    losses = []
+    for _ in range(steps):
+        loss = ((linear_relu_linear(x, **params) - y) ** 2).mean()
+        if weights2_first:  # the output layer updated first, then dL/dz computed from the NEW weights2
+            z = x.mm(params["weights"]) + params["biases"]
+            h = torch.relu(z)
+            d_p = 2 * (h.mm(params["weights2"]) + params["biases2"] - y) / len(x)
+            params["weights2"] = params["weights2"] - lr * h.T.mm(d_p)
+            params["biases2"] = params["biases2"] - lr * d_p.sum(dim=0)
+            d_z = d_p.mm(params["weights2"].T) * (z > 0)
+            params["weights"] = params["weights"] - lr * x.T.mm(d_z)
+            params["biases"] = params["biases"] - lr * d_z.sum(dim=0)
+        else:
+            grads = backprop_variant(x, y, **params, **knobs)
+            for name in NAMES:
+                running[name] = running[name] + grads[name] if accumulate else grads[name]
+                if name in updated:
+                    params[name] = params[name] - lr * running[name]
+        if loss_after:
+            loss = ((linear_relu_linear(x, **params) - y) ** 2).mean()
+        losses.append(loss.item())
+    return torch.tensor(losses, dtype=F64), params
+
+
+#: message -> the knobs of hand_training that reproduce the mistake
+TRAINING_MISTAKES = {
+    "your gradients accumulate from step to step (the by-hand version of a missing zero_grad): each update must "
+    "use only this step's gradients, not their running sum.": {"accumulate": True},
+    "dL/dp is missing the / B: the loss is a MEAN over the B rows, so every gradient carries a 1 / B.":
+        {"scale": 2.0},
+    "the factor 2 of the square is missing from dL/dp.": {"scale": "half"},
+    "the bias gradients were averaged over the rows; the 1 / B is already in dL/dp, so sum them.": {"bias_sum": "mean"},
+    "relu's derivative at exactly z = 0 is 0 (PyTorch's convention): mask with z > 0, not z >= 0.":
+        {"relu_mask": "z >= 0"},
+    "the ReLU's derivative is missing: the gradient passes the hidden layer only where z > 0.": {"relu_mask": "none"},
+    "weights2 was updated before dL/dz was computed from it: compute all four gradients with this step's tensors, "
+    "then update.": {"weights2_first": True},
+    "only the weights were updated: the biases are trained too (all four tensors).":
+        {"updated": ("weights", "weights2")},
+    "your tensors moved UP the gradient: the update is t - lr * gradient.": {"sign": -1.0},
+    "dL/dweights2 was computed from z (before the relu); it needs h, the hidden values after it.":
+        {"weights2_from": "z"},
+    "the losses are recorded AFTER each update: losses[i] is the loss of step i's forward pass, before its update.":
+        {"loss_after": True},
+}
+
+
+def training_mistakes(case: Case) -> dict[str, tuple[torch.Tensor, dict]]:
+    start = {name: case["params"][name] for name in NAMES}
+    rows = len(case["x"])
+    found = {}
+    for message, knobs in TRAINING_MISTAKES.items():
+        knobs = dict(knobs)
+        if knobs.get("scale") == "half":
+            knobs["scale"] = 1 / rows
+        found[message] = hand_training(start, case["x"], case["y"], case["lr"], case["steps"], **knobs)
+    return found
+
+
+def training_cases() -> list[Case]:
+    g = torch.Generator().manual_seed(40)
+    specs = [
+        ("the lesson's sizes and lr: 32 days, 14 -> 128 -> 1, lr 0.001, 4 steps, float64", 32, LESSON_FEATURES,
+         LESSON_HIDDEN, 0.001, 4, F64),
+        ("float32 (the lesson's dtype), 16 days, 14 -> 128 -> 1, lr 0.001, 3 steps", 16, LESSON_FEATURES,
+         LESSON_HIDDEN, 0.001, 3, torch.float32),
+        ("a batch of one day, 14 -> 128 -> 1, lr 0.001, 3 steps", 1, LESSON_FEATURES, LESSON_HIDDEN, 0.001, 3, F64),
+        ("one step only: 8 days, 14 -> 128 -> 1", 8, LESSON_FEATURES, LESSON_HIDDEN, 0.001, 1, F64),
+        ("small: 5 days, 3 features, 4 hidden units, lr 0.01, 6 steps", 5, 3, 4, 0.01, 6, F64),
+        ("7 days, 6 features, 16 hidden units, lr 0.002, 5 steps", 7, 6, 16, 0.002, 5, F64),
+    ]
+    cases = []
+    for description, rows, n_features, hidden, lr, steps, dtype in specs:
+        x, y = days(rows, n_features, g, dtype, constant_year=n_features == LESSON_FEATURES)
+        cases.append(Case(description, params=Params(network_tensors(n_features, hidden, g, dtype)), x=x, y=y, lr=lr,
+                          steps=steps))
+    x, y = days(6, 5, g, F64)
+    tensors = network_tensors(5, 8, g, F64)
+    x[0] = 0.0  # a day whose features are all at their mean meets zero biases: z is exactly 0 there
+    tensors["biases"][::2] = 0.0
+    cases.insert(3, Case("hidden units exactly at z = 0 (a day of zeros, zero biases), lr 0.005, 3 steps",
+                         params=Params(tensors), x=x, y=y, lr=0.005, steps=3))
+    return cases
+
+
+def as_losses(got, case: Case) -> torch.Tensor:
+    steps = case["steps"]
+    expect(isinstance(got, (list, tuple)) and len(got) == steps,
+           f"the losses you returned are {describe_value(got)}; return a list of {steps} Python floats, one per step "
+           f"(the loss of that step's forward pass).", case,
+           mistake=None if not isinstance(got, (list, tuple)) else
+           "one loss per step: append inside the loop over steps, once per step.")
+    expect(all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in got),
+           f"the losses you returned are {describe_value(got)}; each must be a Python float (loss.item()).", case)
+    return torch.tensor([float(v) for v in got], dtype=F64)
+
+
+def check_train_by_hand(learner) -> str:
+    cases = training_cases()
+    for case in cases:
+        x, y, lr, steps = case["x"], case["y"], case["lr"], case["steps"]
+        expected_losses, expected = autograd_training(case["params"], x, y, lr, steps)
+        mistakes = training_mistakes(case)
+        got = call_learner(learner.train_by_hand, case)
+        if not (isinstance(got, (tuple, list)) and len(got) == 2):  # described only on failure: a repr costs
+            expect(False, f"your train_by_hand returned {describe_value(got)}; return a pair (losses, trained).", case)
+        losses, trained = got
+        expect_close(as_losses(losses, case), expected_losses, case, what="the losses you returned",
+                     mistakes={message: wrong[0] for message, wrong in mistakes.items()},
+                     **tolerances(x.dtype, 1e-10, (1e-4, 1e-4)))
+        if not (isinstance(trained, dict) and sorted(trained) == sorted(NAMES)):
+            expect(False, f"the trained tensors you returned are {describe_value(trained)}; return a dict with the "
+                          f"four names {', '.join(NAMES)}.", case)
+        for name in ("weights2", "biases2", "weights", "biases"):  # the output layer first, as the gradients flow
+            tensor = trained[name]
+            expect_close(tensor, expected[name], case, what=f"trained[{name!r}]",
+                         mistakes={message: wrong[1][name] for message, wrong in mistakes.items()},
+                         **tolerances(x.dtype, 1e-10, (1e-4, 1e-4)))
+            expect(not tensor.requires_grad, f"trained[{name!r}] requires grad; return plain tensors.", case)
+        expect_no_alias(trained, case, "the trained tensors you returned")
+    return (f"{len(cases)} training runs matched autograd + the lesson's update: every loss and the four trained "
+            f"tensors (14 -> 128 -> 1 and other sizes, z = 0, float32).")
