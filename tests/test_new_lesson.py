@@ -129,7 +129,7 @@ def test_installed_lessons_exercise_is_practised_and_checked(made):
     result = nnlessons(made["site"], "check", f"{LESSON_ID}/gradient-by-hand", "--workspace", str(workspace))
     assert result.returncode == 0, result.stdout + result.stderr
     result = nnlessons(made["site"], "hint", f"{LESSON_ID}/gradient-by-hand", "--workspace", str(workspace))
-    assert "Hint 1 of 2" in result.stdout
+    assert "Hint 1 of 3" in result.stdout
 
 
 def test_lesson_module_imports_nothing_heavy_and_explains_itself(made):
