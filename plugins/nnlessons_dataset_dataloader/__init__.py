@@ -69,6 +69,22 @@ generator the order comes from torch's global random state, which anything else
 in the program may have advanced. Shuffling changes only the *order*: the
 lesson checks that what the loader yields equals `dataset.features[order]`.
 
+## A training and a validation loader
+
+A run needs two loaders over different rows, set up differently:
+
+- the **training** loader shuffles, from a generator of its own seeded once
+  (`generator=torch.Generator().manual_seed(seed)`): seeding it again every
+  epoch repeats one order, a `torch.Generator()` never seeded gives the same
+  order whatever the seed, and no generator at all takes the order from
+  torch's global random state. `drop_last=True` is a training choice (every
+  step sees a full batch);
+- the **validation** loader neither shuffles nor drops anything: every held-out
+  row is counted exactly once, in file order, so two evaluations compare.
+
+Both give float32 features `(B, F)` and labels `(B, 1)`: `np.loadtxt` reads
+float64 unless told `dtype=np.float32`.
+
 ## TensorDataset, the short way
 
 When the data are already tensors, `TensorDataset(features, labels)` is the

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import torch
 from torch.utils.data import DataLoader, Dataset, TensorDataset, default_collate
@@ -125,7 +126,8 @@ def check_csv_dataset(learner: ModuleType) -> str:
 
 # ---- batches-per-epoch ----------------------------------------------------------------------
 
-BATCH_SIZES = (1, 2, 3, 5, 7, 8, 16, 32, 64, 100, 1000)
+BATCH_SIZES = (1, 2, 3, 5, 7, 8, 16, 32, 1000)
+LARGE_BATCH_SIZES = (1, 7, 32, 1000)
 LARGE_ROWS = (759, 1000, 1024, 1025, 60_000, 10**6 + 1, 123_456_789)
 
 
@@ -170,7 +172,7 @@ def loader_batches(n: int, b: int, drop_last: bool) -> tuple[int, int]:
 
 def check_batches_per_epoch(learner: ModuleType) -> str:
     checked = 0
-    for n in range(71):
+    for n in range(25):
         for b in BATCH_SIZES:
             for drop_last in (False, True):
                 count, last = loader_batches(n, b, drop_last)
@@ -181,14 +183,14 @@ def check_batches_per_epoch(learner: ModuleType) -> str:
                             last_rows_mistakes(n, b, drop_last))
                 checked += 1
     for n in LARGE_ROWS:
-        for b in BATCH_SIZES:
+        for b in LARGE_BATCH_SIZES:
             for drop_last in (False, True):
                 case = Case(f"N = {n}, B = {b}, drop_last={drop_last}", n_rows=n, batch_size=b, drop_last=drop_last)
                 count = len(DataLoader(range(n), batch_size=b, drop_last=drop_last))
                 check_count(call_learner(learner.batches_per_epoch, case), count, case, "batches_per_epoch",
                             batch_count_mistakes(n, b, drop_last))
                 checked += 1
-    return f"{checked} settings of N, B and drop_last matched len(DataLoader) (and, for N up to 70, its real last batch)."
+    return f"{checked} settings of N, B and drop_last matched len(DataLoader) (and, for N up to 24, its real last batch)."
 
 
 # ---- collate-batch --------------------------------------------------------------------------
@@ -212,6 +214,8 @@ def collate_cases() -> list[Case]:
              items=[(torch.randn(1, 4, 4, generator=g), int(torch.randint(0, 10, (), generator=g))) for _ in range(5)]),
         Case("features, a float target and an int index (Python numbers)",
              items=[(torch.randn(2, generator=g), float(torch.randn((), generator=g)), k) for k in range(7)]),
+        Case("a batch of one item with a float and an int field",
+             items=[(torch.randn(2, generator=g), float(torch.randn((), generator=g)), 3)]),
         Case("float64 features and int64 labels",
              items=[(torch.randn(3, generator=g, dtype=torch.float64), torch.randint(0, 5, (), generator=g))
                     for _ in range(6)]),
@@ -285,3 +289,143 @@ def check_collate(learner: ModuleType) -> str:
     check_in_loader(learner)
     return (f"{len(cases)} batches matched default_collate exactly (1 to 3 fields, tensors, ints and floats), "
             f"and a shuffled epoch through DataLoader(collate_fn=collate) matched the default loader's.")
+
+
+# ---- make-loaders ---------------------------------------------------------------------------
+
+#: torch's global random state when the learner's loaders are built (and GLOBAL_SEED + e before epoch e)
+GLOBAL_SEED = 1234
+#: (rows, features, batch size, seed): short last batches in both loaders, a validation set smaller than a batch
+LOADER_CASES = ((53, 4, 8, 0), (30, 3, 4, 1), (100, 8, 16, 7), (21, 2, 5, 3), (47, 5, 6, 2024), (12, 1, 3, 5))
+
+FLOAT64_FIX = ("your features are float64: np.loadtxt and np.array read float64 by default; "
+               "pass dtype=np.float32 or call .float(): the model's weights are float32.")
+LABELS_FLAT = ("the labels of a batch are (B,), not (B, 1): the label column lost its axis (table[:, -1]); keep it "
+               "with table[:, -1:], so that labels have the (B, 1) shape of the model's output.")
+UNSEEDED = ("the order comes from a new torch.Generator() that was never seeded: seed it with "
+            "torch.Generator().manual_seed(seed), or every run gets the same order whatever the seed.")
+GLOBAL_ORDER = ("the order comes from torch's global random state (shuffle=True without generator=..., or "
+                "torch.manual_seed(seed) instead of the loader's own generator): anything else that draws random "
+                "numbers changes it. Pass generator=torch.Generator().manual_seed(seed) to the training DataLoader.")
+NOT_SHUFFLED = "the training loader is not shuffled: it gives the rows in file order; pass shuffle=True."
+RESEEDED = ("epoch 2 repeats epoch 1's order: the generator is seeded again for every epoch (or a new loader is made "
+            "per epoch). Seed it once, when the loader is built, so that each epoch draws a new order.")
+SPLIT_FIX = "the validation set is the LAST N // 5 rows of the file, in file order; the training set the first N - N // 5."
+
+
+def index_epochs(n: int, batch_size: int, *, shuffle: bool, drop_last: bool,
+                 generator: torch.Generator | None = None, global_seed: int | None = None) -> list[list[list[int]]]:
+    """The row numbers of every batch of two epochs of DataLoader(range(n), ...) set up this way."""
+    loader = DataLoader(range(n), batch_size=batch_size, shuffle=shuffle, drop_last=drop_last, generator=generator)
+    epochs = []
+    for epoch in range(2):
+        if global_seed is not None:
+            torch.manual_seed(global_seed + epoch)
+        epochs.append([batch.tolist() for batch in loader])
+    return epochs
+
+
+def train_variants(n: int, batch_size: int, seed: int) -> tuple[list, dict[str, list]]:
+    """The reference's two epochs of row numbers, and the two epochs each known mistake gives."""
+    right = index_epochs(n, batch_size, shuffle=True, drop_last=True, generator=torch.Generator().manual_seed(seed))
+    mistakes = {
+        UNSEEDED: index_epochs(n, batch_size, shuffle=True, drop_last=True, generator=torch.Generator()),
+        GLOBAL_ORDER: index_epochs(n, batch_size, shuffle=True, drop_last=True, global_seed=GLOBAL_SEED),
+        NOT_SHUFFLED: index_epochs(n, batch_size, shuffle=False, drop_last=True),
+        RESEEDED: [right[0], right[0]],
+    }
+    return right, mistakes
+
+
+def check_batches(got: Any, expected: list[torch.Tensor], labels: list[torch.Tensor], case: Case, what: str,
+                  mistakes: Mapping[str, list[torch.Tensor]], count_mistakes: Mapping[str, int]) -> None:
+    """`got`, the batches of one epoch, against the `expected` feature batches (and those known mistakes give)."""
+    expect(isinstance(got, list), f"{what} gave {describe_value(got)}; iterating a DataLoader gives its batches.", case)
+    known = next((message for message, count in count_mistakes.items() if count == len(got) != len(expected)), None)
+    expect(len(got) == len(expected), f"{what} gave {len(got)} batches; the reference gives {len(expected)}.", case,
+           mistake=known)
+    for k, (batch, want_x, want_y) in enumerate(zip(got, expected, labels, strict=True)):
+        where = f"batch {k + 1} of {what}"
+        expect(isinstance(batch, (tuple, list)) and len(batch) == 2,
+               f"{where} is {describe_value(batch)}; each batch is the pair (features, labels).", case)
+        got_x, got_y = batch
+        expect(not isinstance(got_x, torch.Tensor) or got_x.dtype != torch.float64, f"{where}: {FLOAT64_FIX}", case,
+               mistake="features as float64.")
+        expect(not isinstance(got_y, torch.Tensor) or got_y.shape != want_y.shape[:1], f"{where}: {LABELS_FLAT}", case,
+               mistake="labels shaped (B,) instead of (B, 1).")
+        wrong = {message: batches[k] for message, batches in mistakes.items() if k < len(batches)}
+        expect_close(got_x, want_x, case, atol=VALUE_TOLERANCE, rtol=VALUE_TOLERANCE, what=f"the features of {where}",
+                     mistakes=wrong)
+        expect_close(got_y, want_y, case, atol=VALUE_TOLERANCE, rtol=VALUE_TOLERANCE, what=f"the labels of {where}")
+
+
+def run_epochs(loader: Any, case: Case) -> list[Any]:
+    """Two epochs of the learner's loader, with torch's global random state set as `index_epochs` sets it."""
+    epochs = []
+    for epoch in range(2):
+        torch.manual_seed(GLOBAL_SEED + epoch)
+        epochs.append(call_learner(list, Case(case.description, loader=loader)))  # list(loader): one epoch
+    return epochs
+
+
+def rows_of(batches: list[list[int]], table: torch.Tensor) -> list[torch.Tensor]:
+    return [table[index] for index in batches]
+
+
+def check_validation_order(batches: Any, features: torch.Tensor, case: Case, what: str) -> None:
+    """The validation rows, all there but in another order: the validation loader is shuffled."""
+    try:
+        got = torch.cat([batch[0] for batch in batches]).double()
+    except Exception:  # noqa: BLE001 - not batches of tensors: check_batches says what is wrong
+        return
+    if got.shape == features.shape and not torch.allclose(got, features.double(), atol=1e-5):
+        expect(not torch.allclose(got.sort(dim=0).values, features.double().sort(dim=0).values, atol=1e-5),
+               f"{what} gives the validation rows in another order than the file's.", case,
+               mistake="shuffling the validation loader: evaluate in file order (shuffle=False); only training "
+                       "needs a new order every epoch.")
+
+
+def check_make_loaders(learner: ModuleType) -> str:
+    g = torch.Generator().manual_seed(17)
+    with tempfile.TemporaryDirectory(prefix="nnlessons-loaders-") as folder:
+        for number, (rows, n_features, batch_size, seed) in enumerate(LOADER_CASES):
+            table = table_values(g, rows, n_features)
+            path = CsvPath(Path(folder) / f"table_{number}.csv")
+            path.text = csv_text(table, header=True)
+            path.write_text(path.text, encoding="utf-8")
+            features, labels = table[:, :-1].float(), table[:, -1:].float()  # (N, F), (N, 1)
+            n_val = rows // 5
+            n_train = rows - n_val
+            case = Case(f"{rows} rows ({n_train} for training, {n_val} for validation), {n_features} features, "
+                        f"batch_size={batch_size}, seed={seed}", path=path, batch_size=batch_size, seed=seed)
+            torch.manual_seed(GLOBAL_SEED)
+            got = call_learner(learner.make_loaders, case)
+            expect(isinstance(got, (tuple, list)) and len(got) == 2,
+                   f"make_loaders returned {describe_value(got)}; return the pair (train_loader, validation_loader).",
+                   case)
+            train, validation = got
+            for name, loader in (("the training loader", train), ("the validation loader", validation)):
+                expect(isinstance(loader, DataLoader), f"{name} is {describe_value(loader)}; return DataLoader objects.",
+                       case)
+            right, mistakes = train_variants(n_train, batch_size, seed)
+            train_counts = {"the training loader keeps the short last batch: pass drop_last=True to it (and only "
+                            "to it).": -(-n_train // batch_size)}
+            expect_equal(len(train), len(right[0]), case, what="len(train_loader)", mistakes=train_counts)
+            x, y = features[:n_train], labels[:n_train]
+            for epoch, batches in enumerate(run_epochs(train, case)):
+                wrong = {message: rows_of(orders[epoch], x) for message, orders in mistakes.items()}
+                wrong[SPLIT_FIX] = rows_of(right[epoch], features[n_val:])  # the first rows held out instead
+                check_batches(batches, rows_of(right[epoch], x), rows_of(right[epoch], y), case,
+                              f"epoch {epoch + 1} of the training loader", wrong, train_counts)
+            in_order = index_epochs(n_val, batch_size, shuffle=False, drop_last=False)[0]
+            val_counts = {"the validation loader drops its short last batch (drop_last=True): every validation row "
+                          "must be counted once.": n_val // batch_size}
+            expect_equal(len(validation), len(in_order), case, what="len(validation_loader)", mistakes=val_counts)
+            x, y = features[n_train:], labels[n_train:]
+            for epoch, batches in enumerate(run_epochs(validation, case)):
+                what = f"epoch {epoch + 1} of the validation loader"
+                check_validation_order(batches, x, case, what)
+                check_batches(batches, rows_of(in_order, x), rows_of(in_order, y), case, what,
+                              {SPLIT_FIX: rows_of(in_order, features[:n_val])}, val_counts)
+    return (f"{len(LOADER_CASES)} CSV files: two epochs of both loaders matched a reference pipeline batch for batch "
+            f"(the seeded order, drop_last on training only, float32 (B, F) features and (B, 1) labels).")

@@ -48,4 +48,4 @@ import torch
 
 
 def collate(items: list[tuple]) -> tuple[torch.Tensor, ...]:
-    raise NotImplementedError("for each field j, stack the items' field j along a new first axis")
+    raise NotImplementedError("write this function")

@@ -1,4 +1,4 @@
-"""A map-style Dataset over a CSV file, like the lesson's CsvDataset.
+r"""A map-style Dataset over a CSV file, like the lesson's CsvDataset.
 
 Task
 ----
@@ -24,17 +24,24 @@ Shapes
 
 Example
 -------
-For a file table.csv holding
+A file holding
 
     x1,x2,label
     0.5,-1.25,1
     2.0,0.0,0
 
-    >>> dataset = CsvDataset("table.csv")
+gives two items:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "table.csv"
+    >>> _ = path.write_text("x1,x2,label\n0.5,-1.25,1\n2.0,0.0,0\n")
+    >>> dataset = CsvDataset(path)
     >>> len(dataset)
     2
     >>> dataset[1]
     (tensor([2., 0.]), tensor([0.]))
+    >>> dataset[0][0].dtype, dataset[0][1].shape
+    (torch.float32, torch.Size([1]))
 
 Rules
 -----
@@ -56,10 +63,10 @@ from torch.utils.data import Dataset
 
 class CsvDataset(Dataset):
     def __init__(self, path: str | Path) -> None:
-        raise NotImplementedError("read the file once: features (N, F) and labels (N, 1) as float32 tensors")
+        raise NotImplementedError("write this method")
 
     def __getitem__(self, index: int) -> tuple[torch.Tensor, torch.Tensor]:
-        raise NotImplementedError("return (features of row index, label of row index): shapes (F,) and (1,)")
+        raise NotImplementedError("write this method")
 
     def __len__(self) -> int:
-        raise NotImplementedError("return the number of data rows")
+        raise NotImplementedError("write this method")
