@@ -110,7 +110,16 @@ epochs each needs in both comparisons.
   `1 - 18 lr`, so it overshoots 2 (the sign flips) once `lr > 1/18`, and from
   `lr >= 1/9` on it no longer shrinks the error at all.
 - **The last batch can be short.** With 3 samples and batches of 2, each epoch
-  has a batch of 2 and a batch of 1.
+  has a batch of 2 and a batch of 1. Its gradient is the mean over its own
+  samples (not a sum divided by the batch size), and an epoch's loss gathered
+  from its batches is a mean over samples: the batches' squared errors summed
+  and divided by N, not the mean of the batch means, which counts the batch of 1
+  as much as the batch of 2.
+- **A new order every epoch, from one generator.** Shuffling draws a fresh
+  permutation at the start of each epoch from one seeded `torch.Generator`; a
+  generator re-created or re-seeded every epoch gives the same order every
+  time, and one permutation per tensor (x and y shuffled apart) separates the
+  samples from their labels.
 
 ## Where the notes are wrong
 

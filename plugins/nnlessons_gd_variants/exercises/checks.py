@@ -7,7 +7,15 @@ from collections.abc import Callable
 
 import torch
 
-from nnlessons.practice.compare import Case, call_learner, describe_value, expect, expect_close, expect_equal
+from nnlessons.practice.compare import (
+    Case,
+    call_learner,
+    describe_value,
+    expect,
+    expect_close,
+    expect_equal,
+    expect_no_alias,
+)
 
 
 def _autograd_gradient(w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -291,3 +299,180 @@ def check_epoch_shrink_factor(learner) -> str:
         expect_close(got, expected, case, atol=1e-12 if exact else 1e-6, rtol=1e-9 if exact else 1e-5,
                      mistakes=_shrink_mistakes(case), what="your epoch_shrink_factor", check_dtype=False)
     return f"{len(cases)} factors matched one measured epoch of descent (shrinking, overshooting and diverging)."
+
+
+# ---- mini-batch training from a specification (build) -------------------------------------------
+
+
+def _epoch_orders(n: int, epochs: int, seed: int) -> list[torch.Tensor]:
+    """The orders the specification draws: one torch.randperm per epoch from one generator seeded with `seed`."""
+    generator = torch.Generator().manual_seed(seed)
+    return [torch.randperm(n, generator=generator) for _ in range(epochs)]
+
+
+def _autograd_training(w0: torch.Tensor, x: torch.Tensor, y: torch.Tensor, lr: float, batch_size: int,
+                       orders: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+    """The oracle: the specification with autograd's gradient of each batch's mean squared error."""
+    w = w0.detach()
+    weights, losses = [w], []
+    for order in orders:
+        squared_errors = torch.zeros((), dtype=x.dtype)
+        for batch in order.split(batch_size):
+            x_b, y_b = x[batch], y[batch]
+            leaf = w.clone().requires_grad_(True)
+            errors = leaf * x_b - y_b
+            (gradient,) = torch.autograd.grad((errors ** 2).mean(), leaf)
+            squared_errors = squared_errors + (errors.detach() ** 2).sum()
+            w = w - lr * gradient
+        weights.append(w)
+        losses.append(squared_errors / len(x))
+    return torch.stack(weights), torch.stack(losses)
+
+
+def _mistaken_training(w0, x, y, lr, batch_size, orders, *, y_orders=None, gradient="mean", when="per batch",
+                       loss="per sample", loss_at="before", drop_last=False) -> tuple[torch.Tensor, torch.Tensor]:
+    """The specification with one knob turned, to reproduce what a known wrong loop returns."""
+    w = w0
+    weights, losses = [w0], []
+    for epoch, order in enumerate(orders):
+        y_order = order if y_orders is None else y_orders[epoch]
+        batches = list(zip(order.split(batch_size), y_order.split(batch_size)))
+        if drop_last:
+            batches = [b for b in batches if len(b[0]) == batch_size]
+        start, pending, batch_losses, squared_errors = w, torch.zeros((), dtype=x.dtype), [], torch.zeros((), dtype=x.dtype)
+        for x_index, y_index in batches:
+            x_b, y_b = x[x_index], y[y_index]
+            errors = w * x_b - y_b
+            step = {"mean": (2 * x_b * errors).mean(), "sum": (2 * x_b * errors).sum(),
+                    "by batch_size": (2 * x_b * errors).sum() / batch_size}[gradient]
+            if when == "per batch":
+                w = w - lr * step
+            else:
+                pending = pending + step
+            after = w * x_b - y_b
+            used = errors if loss_at == "before" else after
+            squared_errors = squared_errors + (used ** 2).sum()
+            batch_losses.append((used ** 2).mean())
+        if when == "summed at the end":
+            w = w - lr * pending
+        elif when == "averaged at the end":
+            w = w - lr * pending / len(batches)
+        elif when == "full gradient at the end":
+            w = w - lr * (2 * x * (start * x - y)).mean()
+        weights.append(w)
+        if loss == "per sample":
+            losses.append(squared_errors / len(x))
+        elif loss == "mean of batch means":
+            losses.append(torch.stack(batch_losses).mean())
+        else:  # "at the end": the loss of all samples at the epoch's last weight
+            losses.append(((w * x - y) ** 2).mean())
+    return torch.stack(weights), torch.stack(losses)
+
+
+def _training_mistakes(case: Case, seed: int, global_seed: int) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+    w0, x, y, lr, size, epochs = (case[k] for k in ("w0", "x", "y", "lr", "batch_size", "epochs"))
+    n = len(x)
+    orders = _epoch_orders(n, epochs, seed)
+    two = _epoch_orders(n, 2 * epochs, seed)  # two draws per epoch: x's order, then y's
+
+    def run(orders=orders, **knobs):
+        return _mistaken_training(w0, x, y, lr, size, orders, **knobs)
+
+    found = {
+        "every epoch used the same order: draw a new torch.randperm(N, generator=generator) at the start of EACH "
+        "epoch from the generator you were given (do not re-create or re-seed a generator, and do not shuffle once "
+        "before the loop).": run([orders[0]] * epochs),
+        "the order came from torch's global random generator: pass generator=generator to torch.randperm, so the "
+        "caller's seeded generator decides the shuffle.": run(_epoch_orders(n, epochs, global_seed)),
+        "the samples were not shuffled: every epoch draws its order with torch.randperm(N, generator=generator).":
+            run([torch.arange(n)] * epochs),
+        "x and y were shuffled with two different permutations, so samples lost their labels: draw ONE order per "
+        "epoch and index both x and y with it.": run(two[0::2], y_orders=two[1::2]),
+        "the weight was updated once per epoch, not after every batch: each batch's update must happen before the "
+        "next batch is used.": run(when="summed at the end"),
+        "the weight was updated once per epoch with the average of the batch gradients: mini-batch descent updates "
+        "after every batch.": run(when="averaged at the end"),
+        "each epoch made one step along the gradient of all N samples (batch GD): one update per batch of "
+        "batch_size samples.": run(when="full gradient at the end"),
+        "the batch gradient is a sum over the batch, not its mean.": run(gradient="sum"),
+        "the batch gradient was divided by batch_size, but the short last batch has fewer samples: take the mean "
+        "over the batch's own samples.": run(gradient="by batch_size"),
+        "the short last batch was dropped: when batch_size does not divide N, the leftover samples form one more, "
+        "shorter batch.": run(drop_last=True),
+        "the epoch's loss is the mean of the batch losses, so a short last batch counts as much as a full one: "
+        "average over the N samples (sum the squared errors, divide by N).": run(loss="mean of batch means"),
+        "the losses were taken AFTER each batch's update: a sample's error counts at the weight before its "
+        "batch's update.": run(loss_at="after"),
+        "the losses are the loss of all samples at the end of each epoch; the task's loss is the running one, "
+        "each sample's error at the weight before its batch's update.": run(loss="at the end"),
+    }
+    weights, losses = run()
+    found["the weights you returned start after the first epoch: weights[0] must be w0 (epochs + 1 entries)."] = (
+        weights[1:], losses)
+    return found
+
+
+def _training_case(description: str, w0: float, xs, ys, lr: float, batch_size: int, epochs: int, seed: int,
+                   dtype: torch.dtype = torch.float64) -> tuple[Case, int]:
+    case = Case(description, w0=torch.tensor(w0, dtype=dtype), x=torch.as_tensor(xs, dtype=dtype),
+                y=torch.as_tensor(ys, dtype=dtype), lr=lr, batch_size=batch_size, epochs=epochs,
+                generator=torch.Generator().manual_seed(seed))
+    return case, seed
+
+
+def training_cases() -> list[tuple[Case, int]]:
+    g = torch.Generator().manual_seed(4)
+    lesson_x, lesson_y = [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]
+    cases = [
+        _training_case("the lesson's data, mini-batches of 2, lr 0.01, 3 epochs, seed 0", 1.0, lesson_x, lesson_y,
+                       0.01, 2, 3, 0),
+        _training_case("samples that disagree, y = [2, 4, 7], batches of 2, lr 0.05, 4 epochs, seed 1", 1.0,
+                       lesson_x, [2.0, 4.0, 7.0], 0.05, 2, 4, 1),
+        _training_case("the lesson's SGD: batches of 1, lr 0.01, 2 epochs, seed 2", 1.0, lesson_x, lesson_y, 0.01, 1,
+                       2, 2),
+        _training_case("a single sample, batch size 4, 2 epochs", 0.5, [3.0], [-1.0], 0.02, 4, 2, 3),
+        _training_case("one epoch only: 7 samples, batches of 3", 0.2, torch.randn(7, generator=g, dtype=torch.float64),
+                       torch.randn(7, generator=g, dtype=torch.float64), 0.05, 3, 1, 4),
+        _training_case("float32 inputs: 9 samples, batches of 4, 3 epochs", 0.3, torch.randn(9, generator=g),
+                       torch.randn(9, generator=g), 0.05, 4, 3, 5, dtype=torch.float32),
+    ]
+    for n in (5, 8, 11):
+        for size in sorted({1, 2, 3, n, n + 2}):
+            seed = int(torch.randint(0, 2 ** 31, (), generator=g))
+            cases.append(_training_case(
+                f"random data: {n} samples, batches of {size}, 3 epochs, seed {seed}",
+                float(torch.randn((), generator=g, dtype=torch.float64)), torch.randn(n, generator=g, dtype=torch.float64),
+                2 * torch.randn(n, generator=g, dtype=torch.float64), float(torch.empty(()).uniform_(0.01, 0.1, generator=g)),
+                size, 3, seed))
+    return cases
+
+
+def check_train_minibatch(learner) -> str:
+    cases = training_cases()
+    for number, (case, seed) in enumerate(cases):
+        x, y, size = case["x"], case["y"], case["batch_size"]
+        expected_weights, expected_losses = _autograd_training(case["w0"], x, y, case["lr"], size,
+                                                               _epoch_orders(len(x), case["epochs"], seed))
+        global_seed = 1000 + number  # torch's global generator: seeded apart from the case's, so using it shows
+        mistakes = _training_mistakes(case, seed, global_seed)
+        saved = torch.get_rng_state()
+        torch.manual_seed(global_seed)
+        try:
+            got = call_learner(learner.train_minibatch, case)
+        finally:
+            torch.set_rng_state(saved)
+        if not (isinstance(got, (tuple, list)) and len(got) == 2):
+            expect(False, f"your train_minibatch returned {describe_value(got)}; return a pair (weights, losses) "
+                          f"of tensors.", case)
+        exact = x.dtype == torch.float64
+        tolerance = {"atol": 1e-12, "rtol": 1e-9} if exact else {"atol": 1e-6, "rtol": 1e-5}
+        weights, losses = got
+        expect_close(weights, expected_weights, case, what="the weights you returned", **tolerance,
+                     mistakes={message: wrong[0] for message, wrong in mistakes.items()})
+        expect_close(losses, expected_losses, case, what="the losses you returned", **tolerance,
+                     mistakes={message: wrong[1] for message, wrong in mistakes.items()})
+        for name, value in (("weights", weights), ("losses", losses)):
+            expect(not value.requires_grad, f"the {name} you returned require grad; return plain tensors.", case)
+        expect_no_alias(got, case, "the weights or losses you returned")
+    return (f"{len(cases)} training runs matched the specification with autograd's gradients (seeded shuffles, batch "
+            f"sizes 1 to N + 2, 1 to 4 epochs, float64 and float32).")
