@@ -134,6 +134,34 @@ optimizer.zero_grad()              # 5. zero              else the next backward
 at the end of the loop (as here and in the notes' list) or at its start (as many tutorials do)
 are the same thing.
 
+## A whole epoch, and the numbers it reports
+
+Around those five steps a training loop has a frame, and most silent bugs live there:
+
+- **Modes.** `model.train()` before the training batches, `model.eval()` before evaluating.
+  Dropout drops only in train mode, and batch norm normalises with the batch's statistics (and
+  updates its running ones) only in train mode. Evaluation leaves the model in eval mode, so the
+  next epoch must switch it back: call `model.train()` at the start of every epoch, not once
+  before the loop.
+- **No graph in evaluation.** Evaluate inside `with torch.no_grad():`. Without it every
+  evaluation batch records a graph that is never used (memory and time), and nothing warns you.
+- **Averages per sample.** `CrossEntropyLoss` returns the *mean* over its batch. The epoch's
+  loss is the mean over every sample, so add `loss.item() * batch_size` and divide by the
+  number of samples; the mean of the batch means weighs a short last batch (2 samples, say) as
+  much as a full one. Accuracy likewise: count the right predictions over the whole loader,
+  then divide by the number of samples. `.item()` turns the 0-d loss into a Python number and
+  lets go of its graph; keeping the tensor in a running sum keeps every batch's graph alive.
+- **Predictions of shape (B,).** `logits.argmax(dim=1)` gives one digit per image. With
+  `keepdim=True` it is `(B, 1)`, and comparing that with labels `(B,)` broadcasts to a
+  `(B, B)` table of every prediction against every label: a wrong count, and no error.
+- **The device.** A `DataLoader` yields batches in CPU memory. Move each one with
+  `images.to(device)`, `labels.to(device)` before the forward pass; on a GPU, a batch left on
+  the CPU stops the run with "Expected all tensors to be on the same device".
+
+The lesson's own loop (step 6) slices batches from tensors already on the device instead of a
+`DataLoader` (see below); the frame is the same. The `training-loop` exercise asks for this frame
+over `DataLoader`s: `nnlessons practice mnist-mlp`.
+
 ## From a folder of PNGs to a batch: ImageFolder
 
 Real image data usually arrives as files. `torchvision.datasets.ImageFolder(root, transform)`

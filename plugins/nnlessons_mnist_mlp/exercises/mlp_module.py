@@ -2,25 +2,27 @@
 
 Task
 ----
-Complete the class `MnistMLP(hidden=256)`, the lesson's network:
+Write the class `MnistMLP(hidden=256)`, the lesson's network, from this layer table (B is the
+batch size; `hidden` is the constructor's argument, 256 by default):
 
-- `__init__`: create the layers as attributes with the lesson's names (the check copies the
-  lesson's weights into yours by these names):
+    attribute      what it does                          output shape      parameters
+    -------------  ------------------------------------  ----------------  ------------------------
+    (input)        a batch of digits                     (B, 28, 28)
+    self.flatten   one row of pixels per digit           (B, 784)          0
+    self.hidden    fully connected                       (B, hidden)       784 * hidden + hidden
+    self.relu      ReLU                                  (B, hidden)       0
+    self.output    fully connected: one score per digit  (B, 10)           hidden * 10 + 10
 
-      self.flatten = nn.Flatten()                 # (B, 28, 28) -> (B, 784)
-      self.hidden = nn.Linear(784, hidden)
-      self.relu = nn.ReLU()
-      self.output = nn.Linear(hidden, 10)
-
-- `forward(images)`: flatten, hidden layer, ReLU, output layer. Return the logits (raw
-  scores): no softmax at the end, CrossEntropyLoss applies log-softmax itself.
+`forward(images)` runs the rows of the table in order and returns the last one's output: the
+logits (raw scores), nothing after them, since CrossEntropyLoss applies log-softmax itself.
+The layers with parameters must have these attribute names: the check copies the lesson's
+weights into yours by name (hidden.weight, hidden.bias, output.weight, output.bias).
 
 Shapes
 ------
 - images: (B, 28, 28) or (B, 1, 28, 28), float32 or float64, B >= 1
 - returns: (B, 10) logits, the dtype of the images
-- parameters: hidden.weight (hidden, 784), hidden.bias (hidden,), output.weight (10, hidden),
-  output.bias (10,): with hidden = 256, 784*256 + 256 + 256*10 + 10 = 203,530 numbers
+- 203,530 parameters with hidden = 256
 
 Example
 -------
@@ -46,8 +48,7 @@ from torch import nn
 class MnistMLP(nn.Module):
     def __init__(self, hidden: int = 256) -> None:
         super().__init__()
-        raise NotImplementedError("create self.flatten, self.hidden = nn.Linear(784, hidden), self.relu and "
-                                  "self.output = nn.Linear(hidden, 10)")
+        raise NotImplementedError("create the layers of the table")
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError("flatten, hidden, ReLU, output: return (B, 10) logits")
+        raise NotImplementedError("write this method")
