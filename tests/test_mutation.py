@@ -35,9 +35,11 @@ def test_the_check_rejects_the_mutants_of_its_reference(mutation_checker, full_i
     survivors = {m.description for m in report.survivors}
     unexplained = sorted(d for d in survivors if not record["equivalent"].get(d, "").strip())
     assert not unexplained, f"{full_id}: mutants that pass the check with no reason given: {unexplained}"
-    stale = sorted(set(record["equivalent"]) - survivors)
+    timed_out = {m.description for m in report.timed_out}  # a listed survivor may run out of time on a slow machine
+    stale = sorted(set(record["equivalent"]) - survivors - timed_out)
     assert not stale, f"{full_id}: listed as surviving but now caught (rewrite the record with --write): {stale}"
-    assert (record["caught"], record["total"]) == (report.caught, report.total), (
+    caught = report.caught - len(set(record["equivalent"]) & timed_out)  # a listed survivor that timed out still survives
+    assert (record["caught"], record["total"]) == (caught, report.total), (
         f"{full_id}: the record says {record['caught']} of {record['total']}, the check did {report.figure}; "
         f"python -m nnlessons.testing.mutants {lesson} --write")
     assert report.fraction >= REQUIRED, f"{full_id}: {report.figure}, below {REQUIRED:.0%}"

@@ -39,6 +39,7 @@ MEMORY_ENVVAR = "NNLESSONS_CHECK_MEMORY_MB"
 DEFAULT_MEMORY_MB = 4096
 OUTPUT_LIMIT_BYTES = 8 * 1024 * 1024  # what the learner's code may print; past it, printing fails
 STOP_WAIT_SECONDS = 10.0
+ZYGOTE_START_SECONDS = 300.0  # importing torch; not counted in a check's own time limit
 DUMP_GRACE_SECONDS = 0.5  # after the deadline, time for the learner's process to write where it was
 
 
@@ -118,7 +119,14 @@ class LearnerHost:
         self.begin()
         assert self._channel is not None
         if not getattr(self, "_ready", False):
-            self._line()  # {"ready": true}: torch is imported
+            self._channel.settimeout(ZYGOTE_START_SECONDS)
+            try:
+                self._line()  # {"ready": true}: torch is imported
+            except TimeoutError:
+                raise LearnerProcessEnded(f"the process that runs checks did not start within {ZYGOTE_START_SECONDS} s "
+                                          f"(is the machine very busy?)") from None
+            finally:
+                self._channel.settimeout(None)
             self._ready = True
         socket.send_fds(self._channel, [json.dumps(setup).encode()], fds)
         return int(self._line()["pid"])

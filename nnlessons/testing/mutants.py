@@ -58,6 +58,7 @@ class MutationReport:
     total: int
     caught: int
     survivors: list[Mutant] = field(default_factory=list)
+    timed_out: list[Mutant] = field(default_factory=list)  # counted as caught; on a slow machine a survivor may be here
 
     @property
     def figure(self) -> str:
@@ -238,8 +239,10 @@ def measure(exercise: Any, checker: Any, *, timeout: float | None = None) -> Mut
     """
     limited = dataclasses.replace(exercise, timeout=timeout or max(5.0, exercise.timeout / 3))
     found = mutants(exercise.solution_text())
-    survivors = [m for m in found if checker.check(limited, m.source)["status"] == "passed"]
-    return MutationReport(exercise.id, len(found), len(found) - len(survivors), survivors)
+    statuses = [checker.check(limited, m.source)["status"] for m in found]
+    survivors = [m for m, status in zip(found, statuses) if status == "passed"]
+    timed_out = [m for m, status in zip(found, statuses) if status == "timeout"]
+    return MutationReport(exercise.id, len(found), len(found) - len(survivors), survivors, timed_out)
 
 
 def _accept_anything(_learner: Any) -> str:
