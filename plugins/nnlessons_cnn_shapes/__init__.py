@@ -100,6 +100,18 @@ usually come as height x width x channels; move the axes with `permute(2, 0, 1)`
 `reshape(3, 7, 7)` gives the same shape but re-reads the memory in order and mixes
 the colours up; the lesson prints both and their difference.
 
+## From a table of layers to a module
+
+Papers and notes often give a network as a table: each layer, the shape it
+makes of one image, its parameter count. Everything else follows from the two
+formulas above. A 3 x 3 convolution that keeps 28 x 28 needs padding 1
+(`28 + 2P - 3 + 1 = 28`); one that turns 14 into 12 has none. A max pooling of
+2 halves both sides. The first `Linear` reads the flattened `C * H * W` of the
+last feature maps, and its parameter count `out * (C * H * W + 1)` confirms it.
+In `forward`, flatten all but the batch axis (`x.flatten(1)`), put each ReLU and
+pooling where the table has it (pooling in the wrong place can keep every shape
+and still change the numbers), and return the last layer's raw scores.
+
 ## What to look at in the output
 
 - In the formula table, the rows marked "does not fit": the fraction column is not

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from types import ModuleType
+from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from nnlessons.practice.compare import Case, call_learner, expect_counts, expect, expect_close, expect_equal
+from nnlessons.practice.compare import (Case, call_learner, describe_value, expect, expect_close, expect_counts,
+                                        expect_equal)
 from nnlessons_cnn_shapes.formula import table_cases
 from nnlessons_cnn_shapes.lenet import build_lenet
 
@@ -108,6 +110,13 @@ def check_output_size(learner: ModuleType) -> str:
                f"number (floor division // keeps ints whole).", case)
         if got != expected:
             expect_equal(got, expected, case, mistakes={name: got for name in _consistent_size_mistakes(learner, cases)})
+    for inputs in ({"size": 28, "kernel": 5}, {"size": 9, "kernel": 4}, {"size": 28, "kernel": 3, "padding": 1},
+                   {"size": 7, "kernel": 3, "padding": 2}):
+        case = Case(f"the defaults: conv_output_size({', '.join(map(str, inputs.values()))}), padding 0 and stride 1 "
+                    f"when not given", **inputs)
+        padding = inputs.get("padding", 0)
+        expected = _conv_shape(inputs["size"], inputs["size"], (inputs["kernel"],) * 2, (padding, padding), (1, 1))[0]
+        expect_equal(call_learner(learner.conv_output_size, case), expected, case)
     return f"{len(cases)} sizes matched the shapes nn.Conv2d and nn.MaxPool2d return."
 
 
@@ -199,6 +208,13 @@ def check_conv2d_by_loops(learner: ModuleType) -> str:
         got = call_learner(learner.conv2d_by_loops, case)
         expect_close(got, expected, case, atol=FLOAT64_TOLERANCE if x.dtype == F64 else FLOAT32_TOLERANCE,
                      mistakes=mistakes)
+    g = torch.Generator().manual_seed(5)
+    x, weight, bias = (torch.randn(*shape, generator=g, dtype=F64) for shape in ((2, 2, 6, 5), (3, 2, 3, 3), (3,)))
+    for case, expected in ((Case("the defaults: conv2d_by_loops(x, weight), no bias, stride 1, padding 0", x=x,
+                                 weight=weight), F.conv2d(x, weight)),
+                           (Case("the defaults: conv2d_by_loops(x, weight, bias), stride 1, padding 0", x=x,
+                                 weight=weight, bias=bias), F.conv2d(x, weight, bias))):
+        expect_close(call_learner(learner.conv2d_by_loops, case), expected, case, atol=FLOAT64_TOLERANCE)
     return f"{len(cases)} convolutions matched F.conv2d (notes' examples, stride, padding, no bias, float32)."
 
 
@@ -261,6 +277,12 @@ def check_max_pool_by_loops(learner: ModuleType) -> str:
         mistakes = _pool_mistakes(x, kernel, stride, padding)
         got = call_learner(learner.max_pool2d_by_loops, case)
         expect_close(got, expected, case, atol=1e-12, mistakes=mistakes)
+    x = -torch.rand(1, 2, 5, 5, generator=torch.Generator().manual_seed(6), dtype=F64)
+    for case, expected in ((Case("the defaults: max_pool2d_by_loops(x, 2), stride = kernel, padding 0", x=x, kernel=2),
+                            F.max_pool2d(x, 2)),
+                           (Case("the defaults: max_pool2d_by_loops(x, 3, 1), padding 0", x=x, kernel=3, stride=1),
+                            F.max_pool2d(x, 3, 1))):
+        expect_close(call_learner(learner.max_pool2d_by_loops, case), expected, case, atol=1e-12)
     return f"{len(cases)} poolings matched F.max_pool2d (negative inputs with padding, stride None, overlapping windows)."
 
 
@@ -340,6 +362,8 @@ def parameter_count_cases() -> list[tuple[str, Case, int, dict[str, int]]]:
     for classes in (10, 2, 100):
         case = Case(f"LeNet-5 with {classes} classes", num_classes=classes)
         found.append(("lenet_param_count", case, _lenet_numel(classes), _lenet_count_mistakes(classes)))
+    found.append(("lenet_param_count", Case("LeNet-5 with the default number of classes (10)"), _lenet_numel(10),
+                  _lenet_count_mistakes(10)))
     return found
 
 
@@ -347,3 +371,135 @@ def check_parameter_count(learner: ModuleType) -> str:
     cases = parameter_count_cases()
     expect_counts(learner, cases)
     return f"{len(cases)} counts matched sum(p.numel()) of the real layers, LeNet-5 included (61,706 with 10 classes)."
+
+
+# --- table-net ----------------------------------------------------------------------------------
+
+#: parameter name -> shape, for num_classes classes, as the table gives them
+def table_shapes(num_classes: int) -> dict[str, tuple[int, ...]]:
+    return {"conv1.weight": (8, 1, 3, 3), "conv1.bias": (8,), "conv2.weight": (8, 8, 3, 3), "conv2.bias": (8,),
+            "conv3.weight": (16, 8, 3, 3), "conv3.bias": (16,), "fc1.weight": (64, 576), "fc1.bias": (64,),
+            "fc2.weight": (num_classes, 64), "fc2.bias": (num_classes,)}
+
+
+#: (layer, the shape of one image it reads, the shape it makes of it)
+TABLE_LAYERS = (("conv1", (1, 28, 28), (8, 28, 28)), ("conv2", (8, 28, 28), (8, 28, 28)),
+                ("conv3", (8, 14, 14), (16, 12, 12)))
+PADDING_FIX = {
+    "conv1": "conv1 has no padding: a 3 x 3 kernel shrinks 28 to 26; padding=1 keeps 28 x 28, as the table says.",
+    "conv2": "conv2 has no padding: a 3 x 3 kernel shrinks 28 to 26; padding=1 keeps 28 x 28, as the table says.",
+    "conv3": "conv3 has padding: the table's conv3 turns 14 x 14 into 12 x 12, so it has none.",
+}
+#: fc1's inputs a mistake in the layers before it leads to -> the mistake
+FLATTEN_MISTAKES = {
+    784: "wrong flatten size: fc1 reads 16 x 7 x 7 = 784 numbers, as if conv3 kept 14 x 14; conv3 has no padding, so "
+         "14 -> 12 -> pool -> 6, and fc1 reads 16 x 6 x 6 = 576.",
+    400: "wrong flatten size: fc1 reads 16 x 5 x 5 = 400 numbers, what conv1 and conv2 without padding lead to; with "
+         "padding=1 they keep 28 x 28, and fc1 reads 16 x 6 x 6 = 576.",
+    2304: "wrong flatten size: 16 x 12 x 12 = 2304 is conv3's output before the second pooling: pool after conv3 too.",
+    2704: "wrong flatten size: 16 x 13 x 13 = 2704 means one pooling is missing after conv2: the table pools after "
+          "conv2 and after conv3.",
+    8: "wrong flatten size: fc1 reads the channels only; flatten (16, 6, 6) into 576 numbers.",
+}
+
+
+def table_forward(net: nn.Module, x: torch.Tensor, mistake: str = "") -> torch.Tensor:
+    """The table's forward pass with `net`'s layers, or with one known mistake made."""
+    def relu(t: torch.Tensor, after: str) -> torch.Tensor:
+        return t if mistake == f"no relu {after}" else torch.relu(t)
+
+    x = relu(net.conv1(x), "conv1")
+    if mistake == "pool after conv1":
+        x = F.max_pool2d(x, 2)
+    x = relu(net.conv2(x), "conv2")
+    if mistake != "pool after conv1":
+        x = F.max_pool2d(x, 2)
+    x = F.max_pool2d(relu(net.conv3(x), "conv3"), 2)
+    x = relu(net.fc1(x.flatten(1)), "fc1")
+    x = net.fc2(x)
+    return torch.softmax(x, dim=1) if mistake == "softmax" else x
+
+
+FORWARD_MISTAKES = {
+    **{f"no relu {layer}": f"ReLU missing after {layer}: the table has a ReLU after every layer but the last."
+       for layer in ("conv1", "conv2", "conv3", "fc1")},
+    "pool after conv1": "pooling after the wrong layer: the first pooling comes after conv2 (and its ReLU), not after "
+                        "conv1; the shapes still fit, the numbers do not.",
+    "softmax": "your net ends with a softmax: the table's last layer is fc2, return its raw scores (logits); "
+               "CrossEntropyLoss applies log-softmax itself.",
+}
+
+
+def reference_table_net(num_classes: int, seed: int) -> nn.Module:
+    """The table as a module: the same layers under the same names, seeded."""
+    torch.manual_seed(seed)
+    net = nn.Module()
+    net.conv1 = nn.Conv2d(1, 8, 3, padding=1)
+    net.conv2 = nn.Conv2d(8, 8, 3, padding=1)
+    net.conv3 = nn.Conv2d(8, 16, 3)
+    net.fc1 = nn.Linear(576, 64)
+    net.fc2 = nn.Linear(64, num_classes)
+    return net
+
+
+def check_table_names(net: Any, num_classes: int, case: Case) -> dict[str, tuple[int, ...]]:
+    expect(isinstance(net, nn.Module), f"TableNet({num_classes}) is not an nn.Module: subclass nn.Module and call "
+                                       f"super().__init__() first.", case)
+    state = net.state_dict()
+    shapes = {name: tuple(t.shape) for name, t in state.items()}
+    wanted = table_shapes(num_classes)
+    missing = [name for name in wanted if name not in shapes]
+    extra = [name for name in shapes if name not in wanted]
+    expect(not missing and not extra,
+           f"your net's parameters are {', '.join(shapes) or 'none'}; the table's are {', '.join(wanted)}"
+           + (f" (missing: {', '.join(missing)})" if missing else "") + (f" (not in the table: {', '.join(extra)})"
+                                                                          if extra else "")
+           + ". Give each named layer its own attribute, self.conv1 = ..., self.fc1 = ...", case)
+    return shapes
+
+
+def check_table_shapes(shapes: dict[str, tuple[int, ...]], num_classes: int, case: Case) -> None:
+    for name, shape in table_shapes(num_classes).items():
+        mistake = FLATTEN_MISTAKES.get(shapes[name][1]) if name == "fc1.weight" and len(shapes[name]) == 2 else None
+        expect(shapes[name] == shape, f"{name} has shape {shapes[name]}; the table's layer has {shape}.", case,
+               mistake=mistake)
+
+
+def check_table_layers(net: Any, case: Case, g: torch.Generator) -> None:
+    """Each named layer on its own: the output shape the table gives it."""
+    for name, given, made in TABLE_LAYERS:
+        x = torch.randn(2, *given, generator=g)
+        got = call_learner(getattr(net, name), Case(f"{case.description}: {name} on its own", x=x))
+        expect(isinstance(got, torch.Tensor) and tuple(got.shape) == (2, *made),
+               f"{name} on a batch of 2 of shape {given} gives "
+               f"{tuple(got.shape) if isinstance(got, torch.Tensor) else describe_value(got)}; the table says "
+               f"(2, {', '.join(map(str, made))}).", case, mistake=PADDING_FIX.get(name))
+
+
+def check_table_net(learner: ModuleType) -> str:
+    g = torch.Generator().manual_seed(4)
+    checked = 0
+    for num_classes, seed in ((10, 0), (3, 1)):
+        # TableNet() for 10 classes: the default
+        case = Case("TableNet()") if num_classes == 10 else Case(f"TableNet({num_classes})", num_classes=num_classes)
+        net = call_learner(learner.TableNet, case)
+        shapes = check_table_names(net, num_classes, case)
+        check_table_layers(net, case, g)
+        check_table_shapes(shapes, num_classes, case)
+        reference = reference_table_net(num_classes, seed)
+        net.load_state_dict(reference.state_dict())
+        for batch in (1, 5):
+            x = torch.randn(batch, 1, 28, 28, generator=g)
+            run = Case(f"TableNet({num_classes}) with the reference's weights, a batch of {batch} random images", x=x)
+            with torch.no_grad():
+                expected = table_forward(reference, x)
+                wrong = {message: table_forward(reference, x, mistake) for mistake, message in FORWARD_MISTAKES.items()}
+            got = call_learner(net, run)
+            expect(not isinstance(got, torch.Tensor) or got.dim() != 1 or got.numel() != expected.numel(),
+                   f"your net's output has shape {tuple(got.shape)}; the table's is {tuple(expected.shape)}.", run,
+                   mistake="the batch axis was flattened too (x.flatten() or x.view(-1)): flatten all but the batch "
+                           "axis, x.flatten(1), so that a batch of B images gives (B, 576).")
+            expect_close(got, expected, run, atol=1e-5, rtol=1e-5, what="your net's output", mistakes=wrong)
+            checked += 1
+    return (f"TableNet(10) and TableNet(3): parameter names and shapes, each layer's output shape and {checked} "
+            f"forward passes with the reference's weights matched the table.")

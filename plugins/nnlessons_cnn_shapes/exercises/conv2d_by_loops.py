@@ -14,8 +14,8 @@ Shapes
 - weight: (O, C, KH, KW), same dtype (KH and KW may differ)
 - bias: (O,) or None (no bias)
 - stride, padding: ints, the same along both axes
-- returns: (N, O, H_out, W_out) with the dtype of x, where
-  H_out = (H + 2 * padding - KH) // stride + 1 and W_out likewise
+- returns: (N, O, H_out, W_out) with the dtype of x: the height and width nn.Conv2d gives
+  (the output-size formula of the lesson, per axis with its own kernel size)
 
 Example
 -------
@@ -46,4 +46,4 @@ import torch.nn.functional as F
 
 def conv2d_by_loops(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None = None,
                     stride: int = 1, padding: int = 0) -> torch.Tensor:
-    raise NotImplementedError("pad x, then loop over the output cells: window times filter, summed, plus the bias")
+    raise NotImplementedError("write this function")

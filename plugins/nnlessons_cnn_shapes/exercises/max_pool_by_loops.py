@@ -15,8 +15,8 @@ Shapes
 ------
 - x: (N, C, H, W), float32 or float64
 - kernel: int; stride: int or None; padding: int with padding <= kernel // 2 (PyTorch's rule)
-- returns: (N, C, H_out, W_out) with the dtype of x, where
-  H_out = (H + 2 * padding - kernel) // stride + 1 and W_out likewise
+- returns: (N, C, H_out, W_out) with the dtype of x: the height and width nn.MaxPool2d
+  gives (the same output-size formula as a convolution's)
 
 Example
 -------
@@ -47,4 +47,4 @@ import torch.nn.functional as F
 
 
 def max_pool2d_by_loops(x: torch.Tensor, kernel: int, stride: int | None = None, padding: int = 0) -> torch.Tensor:
-    raise NotImplementedError("pad with -inf, then loop over the output cells: the largest value of each window")
+    raise NotImplementedError("write this function")

@@ -1,15 +1,12 @@
-"""The output size of a convolution along one axis: floor((n + 2p - k) / s) + 1.
+"""The output size of a convolution along one axis.
 
 Task
 ----
 Complete `conv_output_size(size, kernel, padding=0, stride=1)`: along one axis of `size`
 pixels, padded with `padding` zeros on each side, a window of `kernel` pixels starts at
-0, stride, 2 * stride, ... and must end inside the padded input. Return how many windows fit:
-
-    n_out = floor((n + 2p - k) / s) + 1
-
-When s does not divide n + 2p - k, the last (n + 2p - k) mod s pixels are never covered and
-PyTorch drops them (it rounds down). Height and width are counted separately, each with its
+0, stride, 2 * stride, ... and must end inside the padded input. Return how many windows fit.
+Pixels at the end that no window reaches are dropped (PyTorch does not add a window for
+them). Height and width are counted separately, each with its
 own k, p, s. Max pooling (ceil_mode=False) uses the same count.
 
 Shapes
@@ -22,7 +19,7 @@ Example
 -------
     >>> conv_output_size(28, 5)          # a 28 x 28 digit, 5 x 5 kernel
     24
-    >>> conv_output_size(28, 3, 1, 1)    # "same" padding P = (K - 1) / 2 keeps the size
+    >>> conv_output_size(28, 3, 1, 1)    # "same" padding keeps the size
     28
     >>> conv_output_size(7, 3, 0, 3)     # stride 3 does not fit: the last pixel is never covered
     2
@@ -39,4 +36,4 @@ Rules
 
 
 def conv_output_size(size: int, kernel: int, padding: int = 0, stride: int = 1) -> int:
-    raise NotImplementedError("count the window starts along one axis: floor((size + 2 * padding - kernel) / stride) + 1")
+    raise NotImplementedError("write this function")
