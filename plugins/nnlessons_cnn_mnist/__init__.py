@@ -200,8 +200,10 @@ wait for each other. `benchmarks/threads.py` ran this lesson's defaults (then wi
 ## Exercises
 
 `nnlessons practice cnn-mnist`: BatchNorm2d by hand in both modes, with its running statistics;
-dropout with its `1 / (1 - p)` scaling; the small CNN as an `nn.Module`; the confusion matrix and
-the most-confused pairs. Each is checked against PyTorch.
+dropout with its `1 / (1 - p)` scaling; the small CNN built from its layer table, which gives only
+each layer's output shape and parameter count (the kernel sizes, the padding, the missing biases
+and the pooling window follow from them and the formulas above); the confusion matrix and the
+most-confused pairs. Each is checked against PyTorch.
 """
 
 from __future__ import annotations

@@ -20,12 +20,6 @@ F64 = torch.float64
 DIMS = (0, 2, 3)  # a channel's statistics: over the batch and every position
 
 
-def _call(function: Any, case: Case, *args: Any) -> Any:
-    """Call the learner with `args` themselves (not copies: the check reads the buffers changed in place)."""
-    compare.current_case = case
-    return function(*args)
-
-
 def _atol(dtype: torch.dtype) -> float:
     return 1e-10 if dtype == F64 else 1e-5
 
@@ -97,7 +91,10 @@ def _bn_inputs(g: torch.Generator, batch: int, channels: int, height: int, width
             "bias": rand(channels) - 0.5}
 
 
-def batch_norm_sequences() -> list[tuple[str, list[tuple[dict[str, torch.Tensor], bool]], float, float]]:
+DEFAULT = None  # momentum or eps not passed: the function's default (0.1, 1e-5) must be PyTorch's
+
+
+def batch_norm_sequences() -> list[tuple[str, list[tuple[dict[str, torch.Tensor], bool]], float | None, float | None]]:
     """(description, steps [(inputs, training)], momentum, eps): buffers carry over from step to step."""
     g = torch.Generator().manual_seed(0)
     fixed = [
@@ -110,6 +107,11 @@ def batch_norm_sequences() -> list[tuple[str, list[tuple[dict[str, torch.Tensor]
          0.1, 1e-5),
         ("three training steps, then eval()", [(_bn_inputs(g, 2, 3, 4, 4), True)] + [(_bn_inputs(g, 2, 3, 4, 4), mode)
                                                                                   for mode in (True, True, False)], 0.1, 1e-5),
+        ("two training steps with the default momentum and eps (not passed)",
+         [(_bn_inputs(g, 3, 4, 2, 2), True), (_bn_inputs(g, 3, 4, 2, 2), True)], DEFAULT, DEFAULT),
+        ("eval() with the default eps (not passed), running variances near 0",
+         [({**_bn_inputs(g, 2, 3, 2, 2, trained_buffers=True), "running_var": torch.full((3,), 1e-4, dtype=F64)}, False)],
+         DEFAULT, DEFAULT),
     ]
     for n in range(12):
         b, c, h, w = (int(v) for v in torch.randint(1, 6, (4,), generator=g))
@@ -118,6 +120,36 @@ def batch_norm_sequences() -> list[tuple[str, list[tuple[dict[str, torch.Tensor]
         fixed.append((f"random case {n + 1}: ({b}, {c}, {h}, {w}), {'train' if training else 'eval'}",
                       [(_bn_inputs(g, b, c, h, w, trained_buffers=not training), training)], 0.1, 1e-5))
     return fixed
+
+
+def _batch_norm_case(label: str, inputs: dict[str, torch.Tensor], buffers: list[torch.Tensor], training: bool,
+                     momentum: float | None, eps: float | None) -> Case:
+    """The inputs in the function's order; momentum and eps left out (their defaults) when None."""
+    values = dict(x=inputs["x"], running_mean=buffers[0], running_var=buffers[1], weight=inputs["weight"],
+                  bias=inputs["bias"], training=training)
+    if momentum is not None:
+        values.update(momentum=momentum, eps=eps)
+    return Case(label, **values)
+
+
+def _expect_buffers_outside_the_graph(learner: ModuleType) -> None:
+    """x requires grad: y must stay connected to it, the running statistics must not be."""
+    g = torch.Generator().manual_seed(1)
+    inputs = _bn_inputs(g, 4, 3, 3, 3)
+    case = Case("training, x requires grad (inside a network being trained)",
+                x=inputs["x"].requires_grad_(True), running_mean=inputs["running_mean"],
+                running_var=inputs["running_var"], weight=inputs["weight"], bias=inputs["bias"], training=True,
+                momentum=0.1, eps=1e-5)
+    got = call_learner(learner.batch_norm_2d, case, in_place=("running_mean", "running_var"))
+    expect(isinstance(got, torch.Tensor) and compare.grad_fn_name(got) is not None,
+           "your output is cut off from autograd: y must stay connected to x (no .detach() or torch.no_grad() "
+           "around the normalisation), or nothing before the layer learns.", case)
+    for name in ("running_mean", "running_var"):
+        expect(not case.passed[name].requires_grad,
+               f"after your call {name} requires grad: the running statistics became part of the autograd graph, and "
+               f"every later step would backpropagate into them.", case,
+               mistake="update the running statistics under torch.no_grad() (or from detached statistics): they are "
+                       "bookkeeping, not something to differentiate.")
 
 
 def check_batch_norm_2d(learner: ModuleType) -> str:
@@ -130,21 +162,24 @@ def check_batch_norm_2d(learner: ModuleType) -> str:
         for number, (inputs, training) in enumerate(sequence, start=1):
             x, weight, bias = inputs["x"], inputs["weight"], inputs["bias"]
             label = description if len(sequence) == 1 else f"{description}: step {number} ({'train' if training else 'eval'})"
-            case = Case(label, x=x, running_mean=theirs[0].clone(), running_var=theirs[1].clone(), weight=weight, bias=bias,
-                        training=training, momentum=momentum, eps=eps)
-            output_mistakes = _output_mistakes(x, theirs[0], theirs[1], weight, bias, training, eps)
-            running_mistakes = _running_mistakes(x, theirs[0].clone(), theirs[1].clone(), training, momentum)
-            expected = F.batch_norm(x, theirs[0], theirs[1], weight, bias, training, momentum, eps)
-            got = _call(learner.batch_norm_2d, case, x.clone(), yours[0], yours[1], weight.clone(), bias.clone(),
-                        training, momentum, eps)
+            case = _batch_norm_case(label, inputs, yours, training, momentum, eps)
+            m, e = (0.1, 1e-5) if momentum is None else (momentum, eps)
+            output_mistakes = _output_mistakes(x, theirs[0], theirs[1], weight, bias, training, e)
+            running_mistakes = _running_mistakes(x, theirs[0].clone(), theirs[1].clone(), training, m)
+            expected = F.batch_norm(x, theirs[0], theirs[1], weight, bias, training, m, e)
+            got = call_learner(learner.batch_norm_2d, case, in_place=("running_mean", "running_var"))
+            yours = [case.passed["running_mean"], case.passed["running_var"]]
             atol = _atol(x.dtype)
             expect_close(got, expected, case, atol=atol, rtol=atol, what="your output", mistakes=output_mistakes)
+            compare.expect_no_alias(got, case, "your output")
             expect_close(yours[0], theirs[0], case, atol=atol, rtol=atol, what="running_mean after your call",
                          mistakes=running_mistakes["mean"])
             expect_close(yours[1], theirs[1], case, atol=atol, rtol=atol, what="running_var after your call",
                          mistakes=running_mistakes["var"])
             steps += 1
-    return f"{steps} calls in {len(sequences)} cases: the output and both running buffers matched F.batch_norm."
+    _expect_buffers_outside_the_graph(learner)
+    return (f"{steps} calls in {len(sequences)} cases: the output and both running buffers matched F.batch_norm; the "
+            f"buffers stayed out of the autograd graph.")
 
 
 # --- dropout ------------------------------------------------------------------------------------
@@ -196,6 +231,23 @@ def _check_dropped_share(got: torch.Tensor, case: Case) -> float:
     return share
 
 
+def _expect_drop_probability_exactly_p(learner: ModuleType) -> None:
+    """p equal to one of the generator's uniform draws: that element must be kept (drawn >= p), or P(drop) > p.
+
+    Only decides when your mask is the comparison of torch.rand's draws with p (another way of drawing passes here).
+    """
+    x = torch.ones(1000)
+    draws = torch.rand(1000, generator=torch.Generator().manual_seed(11))  # what torch.rand(x.shape, generator) gives
+    p = float(draws.sort().values[300])  # a float32 number: exactly one of the draws
+    case = _dropout_case(f"p = {p!r}, exactly one of the generator's draws", x, p, True, seed=11)
+    got = _run_dropout(learner, case)
+    strict = (draws > p) / (1 - p)
+    expect(not torch.equal(got, strict.to(got.dtype)),
+           "the element whose uniform draw equals p exactly was dropped.", case,
+           mistake="keep an element when its draw is >= p: the draws are multiples of 2**-24, and dropping at draw <= p "
+                   "drops with probability p + 2**-24, not p (p = 0 would then drop now and then).")
+
+
 def check_dropout(learner: ModuleType) -> str:
     g = torch.Generator().manual_seed(0)
     positive = torch.rand(200_000, generator=g, dtype=F64) + 0.5  # no zeros: every 0 in the output was dropped
@@ -222,6 +274,7 @@ def check_dropout(learner: ModuleType) -> str:
     other = _run_dropout(learner, case := _dropout_case("seed 8, p = 0.5", positive[:1000], 0.5, True, seed=8))
     expect(not torch.equal(first, other), "seeds 7 and 8 gave the same mask: the mask must come from the generator's "
                                           "random numbers.", case)
+    _expect_drop_probability_exactly_p(learner)
     for p in (0.0, 0.3, 1.0):
         case = _dropout_case(f"eval(), p = {p}", positive[:50], p, False, seed=4)
         got = _run_dropout(learner, case)
@@ -264,6 +317,10 @@ def _expect_same_tensors(model: nn.Module, reference: nn.Module, case: Case) -> 
         expect(name in yours, f"your model has no tensor '{name}' (it has: {listed}). Name the layers conv1, bn1, conv2, "
                               f"bn2, conv3, bn3 and fc, as the lesson does.", case)
         mistake = None
+        if name.startswith("conv") and len(yours[name]) == 4 and yours[name][2:] != shape[2:]:
+            out, inputs, k = shape[0], shape[1], shape[2]
+            mistake = (f"{name.split('.')[0]} has {yours[name][2]}x{yours[name][3]} kernels: its {out * inputs * k * k:,} "
+                       f"parameters in the table are {out} filters x {inputs} channels x k x k with no bias, so k = {k}.")
         if name == "fc.weight" and yours[name] != shape:
             mistake = {64 * 7 * 7: "fc reads 64 * 7 * 7 numbers: the third block needs its MaxPool2d(2) too (7 -> 3).",
                        64: "fc reads 64 numbers: without padding=1 every 3x3 convolution shrinks the maps by 2 "
@@ -349,7 +406,44 @@ def check_small_cnn(learner: ModuleType) -> str:
     with torch.no_grad():
         expect_close(call_learner(batch_stats, case), fresh_reference(case["images"]), case, atol=1e-5, rtol=1e-5,
                      what="your model in train()")
-    return f"names and shapes matched the lesson's 29,178 parameters; {checked + 3} forward passes matched in eval() and train()."
+    _expect_default_dropout(learner, reference, g)
+    return (f"names and shapes matched the lesson's 29,178 parameters; {checked + 3} forward passes matched in eval() and "
+            f"train(); the default dropout 0.3 acted on fc's input.")
+
+
+def _expect_default_dropout(learner: ModuleType, reference: nn.Sequential, g: torch.Generator) -> None:
+    """SmallCNN() in train(), with an fc that copies ten single features: its outputs show what dropout did to them."""
+    p = 0.3
+    images = torch.randn(16, 1, 28, 28, generator=g)
+    selecting = copy.deepcopy(reference).float().train()
+    selecting.dropout.p = 0.0
+    with torch.no_grad():
+        features = selecting[:-1](images)  # (16, 576): the flattened maps, in train() (batch statistics)
+        columns = (features > 0).sum(dim=0).argsort(descending=True)[:10]  # the features most often above 0
+        selecting.fc.weight.zero_()
+        selecting.fc.weight[torch.arange(10), columns] = 1.0
+        selecting.fc.bias.zero_()
+        chosen = features[:, columns]  # (16, 10): what fc's outputs are without dropout
+    model = call_learner(learner.SmallCNN, Case("SmallCNN() with its default dropout"))
+    model.load_state_dict(selecting.state_dict())
+    model.train()
+    case = Case("train(), SmallCNN()'s default dropout: fc reads ten single features", images=images)
+    with torch.no_grad():
+        got = call_learner(model, case)
+    positive = chosen > 0
+    kept = positive & (got != 0)
+    expect(bool((positive & (got == 0)).any()),
+           "in train() with SmallCNN()'s default dropout nothing reaching fc was dropped.", case,
+           mistake="the dropout layer must sit between the flattened maps and fc, with the constructor's probability.")
+    ratio = (got[kept] / chosen[kept]).double()
+    right = 1 / (1 - p)
+    mistake = None
+    if ratio.numel() and torch.allclose(ratio, torch.full_like(ratio, ratio[0].item()), rtol=1e-4):
+        mistake = (f"the kept values were scaled by {ratio[0].item():.4g}, as dropout with p = "
+                   f"{1 - 1 / ratio[0].item():.3g} does: is SmallCNN's default dropout 0.3 passed on to its dropout layer?")
+    expect(bool(ratio.numel()) and torch.allclose(ratio, torch.full_like(ratio, right), rtol=1e-4),
+           f"in train() the values reaching fc were not the flattened maps, some dropped and the rest scaled by "
+           f"1 / (1 - 0.3) = {right:.4f}, as the default dropout of 0.3 gives.", case, mistake=mistake)
 
 
 # --- confused-pairs -----------------------------------------------------------------------------

@@ -1,15 +1,15 @@
-"""Dropout: drop a share p of the values, scale the rest by 1 / (1 - p), and do nothing in eval().
+"""Dropout: drop a share p of the values in train(), do nothing in eval().
 
 Task
 ----
 Complete `dropout(x, p, training, generator)`, what `nn.Dropout(p)` does:
 
-    training=True   every element independently: 0 with probability p, otherwise x / (1 - p)
-    training=False  return x unchanged (the identity)
+- training=True: every element independently is set to 0 with probability p; the elements
+  kept are scaled so that each element's expected value stays x (the next layer then sees
+  numbers of the same size in training and in evaluation, and eval() needs no correction).
+- training=False: return x unchanged.
 
-Scaling the kept values by 1 / (1 - p) keeps each element's expected value equal to x, so the
-next layer sees numbers of the same size in training and in evaluation, and eval() needs no
-correction. p = 0 keeps everything; p = 1 drops everything (return zeros, not 0 / 0 = nan).
+p = 0 keeps everything; p = 1 drops everything (return zeros, never nan).
 
 Shapes
 ------
@@ -19,20 +19,24 @@ Shapes
 
 Example
 -------
-x = torch.ones(8), p = 0.5, training=True: about half the values are 0 and the others 2.0,
-e.g. tensor([2., 0., 0., 2., 2., 0., 2., 2.]); with training=False the result is x.
+    >>> dropout(torch.ones(8), 0.5, True, torch.Generator().manual_seed(0))
+    tensor([0., 2., 0., 0., 0., 2., 0., 2.])
+    >>> dropout(torch.ones(8), 0.5, False, torch.Generator().manual_seed(0))
+    tensor([1., 1., 1., 1., 1., 1., 1., 1.])
 
 Rules
 -----
-- No F.dropout, torch.dropout or nn.Dropout (they raise while your function runs): torch.rand
-  (or torch.bernoulli) with the generator, a comparison, a multiplication.
+- No F.dropout, torch.dropout or nn.Dropout (they raise while your function runs). Draw every
+  random number from `generator`.
+- x must not change.
 - The check looks at behaviour, not one mask: over 200,000 values the share dropped must be
-  within 5 standard deviations of p, every kept value x / (1 - p) (relative 1e-6), the same
-  seed the same mask and another seed another one, p = 0 and p = 1, eval() returning x itself.
+  within 5 standard deviations of p, every kept value scaled by the same right factor (relative
+  1e-6), the same seed the same mask and another seed another one, p = 0 and p = 1, eval()
+  returning x itself.
 """
 
 import torch
 
 
 def dropout(x: torch.Tensor, p: float, training: bool, generator: torch.Generator) -> torch.Tensor:
-    raise NotImplementedError("in training keep each value with probability 1 - p and divide it by 1 - p; else return x")
+    raise NotImplementedError("write this function")

@@ -1,23 +1,42 @@
-"""The lesson's small modern CNN, written as an nn.Module.
+"""The lesson's small modern CNN, built from its layer table.
 
 Task
 ----
-Complete `SmallCNN`, the network cnn-mnist trains to more than 98.5 % on MNIST:
+Write the class `SmallCNN(dropout=0.3)`, the network cnn-mnist trains to more than 98.5 % on
+MNIST, from this table alone (B is the batch size):
 
-    input (B, 1, 28, 28)
-    block 1: conv1 Conv2d(1, 16, 3, padding=1, bias=False), bn1 BatchNorm2d(16), ReLU, MaxPool2d(2)  -> (B, 16, 14, 14)
-    block 2: conv2 Conv2d(16, 32, 3, padding=1, bias=False), bn2 BatchNorm2d(32), ReLU, MaxPool2d(2) -> (B, 32, 7, 7)
-    block 3: conv3 Conv2d(32, 64, 3, padding=1, bias=False), bn3 BatchNorm2d(64), ReLU, MaxPool2d(2) -> (B, 64, 3, 3)
-    flatten -> (B, 576), Dropout(dropout), fc Linear(576, 10) -> (B, 10) logits
+    name    kind                            output shape         parameters
+    ------  ------------------------------  -------------------  ----------
+            input                           (B, 1, 28, 28)
+    conv1   convolution                     (B, 16, 28, 28)             144
+    bn1     batch norm                      (B, 16, 28, 28)              32
+            ReLU                            (B, 16, 28, 28)               0
+            max pooling                     (B, 16, 14, 14)               0
+    conv2   convolution                     (B, 32, 14, 14)           4,608
+    bn2     batch norm                      (B, 32, 14, 14)              64
+            ReLU                            (B, 32, 14, 14)               0
+            max pooling                     (B, 32, 7, 7)                 0
+    conv3   convolution                     (B, 64, 7, 7)            18,432
+    bn3     batch norm                      (B, 64, 7, 7)               128
+            ReLU                            (B, 64, 7, 7)                 0
+            max pooling                     (B, 64, 3, 3)                 0
+            flatten                         (B, 576)                      0
+            dropout, probability `dropout`  (B, 576)                      0
+    fc      fully connected                 (B, 10)                   5,770
+                                                                 total 29,178
 
-The convolutions have no bias: BatchNorm subtracts each channel's mean right after them, which
-would cancel any bias, and adds its own shift (beta) instead. 29,178 parameters in all.
+The kernel sizes, the padding, whether a layer has a bias and the pooling window are not
+written: the shapes and the parameter counts determine them. Every convolution and pooling
+window is square, with stride 1 for the convolutions.
+
+`forward(images)` runs the rows in order and returns fc's output: the logits.
 
 Shapes
 ------
-- SmallCNN(dropout=0.3): the dropout probability before fc
-- forward(images): images (B, 1, 28, 28), float32 or float64 -> logits (B, 10)
-- parameter names as in the lesson: conv1.weight, bn1.weight, bn1.bias, ..., fc.weight, fc.bias
+- SmallCNN(dropout=0.3): `dropout` is the probability of the dropout row
+- forward(images): images (B, 1, 28, 28), float32 or float64 -> logits (B, 10), the same dtype
+- the layers with parameters are attributes named as in the table, so that the lesson's
+  weights load into yours: conv1.weight, bn1.weight, bn1.bias, ..., fc.weight, fc.bias
 
 Example
 -------
@@ -29,12 +48,14 @@ Example
 
 Rules
 -----
-- Name the layers with parameters conv1, bn1, conv2, bn2, conv3, bn3 and fc (the check copies
-  the lesson's weights into yours by these names).
-- Dropout must follow the module's mode: active after model.train(), off after model.eval().
-- The check compares your logits with the lesson's network holding the same weights, in eval()
-  (a batch of 4, of 1, float64) and in train() with dropout 0 (batch statistics), to 1e-5
-  (1e-10 in float64), and runs eval() twice with dropout 0.5: the two answers must be equal.
+- Dropout must follow the module's mode: active after model.train(), off after model.eval(),
+  with the probability given to the constructor.
+- The check copies the lesson's weights and batch norm statistics into yours and compares your
+  logits with the lesson's network in eval() (a batch of 4, of 1, float64) and in train() (batch
+  statistics, dropout 0), to 1e-5 (1e-10 in float64); runs eval() twice with dropout 0.5 (the
+  answers must be equal) and train() twice (they must differ); and, with the default dropout in
+  train(), checks that what reaches fc is the flattened maps with the right share dropped and
+  the right scaling.
 """
 
 import torch
@@ -44,7 +65,7 @@ from torch import nn
 class SmallCNN(nn.Module):
     def __init__(self, dropout: float = 0.3) -> None:
         super().__init__()
-        raise NotImplementedError("create conv1, bn1, conv2, bn2, conv3, bn3, a pooling layer, nn.Dropout and fc")
+        raise NotImplementedError("create the layers of the table")
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
-        raise NotImplementedError("three blocks of conv -> bn -> relu -> pool, then flatten, dropout and fc")
+        raise NotImplementedError("write this method")
