@@ -109,6 +109,27 @@ and sends its predictions back. Two things to note. The module holding
 the whole model imported it by the path stored in the file. And the predictions
 match the original ones exactly.
 
+## A checkpoint that resumes exactly
+
+A run that stops and goes on must end with the weights of one run straight
+through. That needs everything that changes from epoch to epoch in the
+checkpoint, as state_dicts, tensors and numbers (so `weights_only=True` loads
+it):
+
+- the weights, `model.state_dict()`, and the optimizer's state,
+  `optimizer.state_dict()`: momentum buffers, Adam's moments and step count.
+  Without it the resumed steps start from zero momentum;
+- the epoch counter: the number of epochs *finished* (`epoch + 1` for the
+  0-based loop variable). Off by one, the resumed run repeats or skips an epoch;
+- the random states: a shuffling `DataLoader`'s generator
+  (`generator.get_state()` / `set_state`) and torch's global state for dropout
+  (`torch.get_rng_state()` / `set_rng_state`). Without them the resumed run
+  draws other batch orders and masks;
+- the best weights so far, kept as a copy: `model.state_dict()` returns the
+  model's own tensors, which every later step changes in place, so
+  `best = model.state_dict()` ends up holding the final weights.
+  `copy.deepcopy(model.state_dict())` keeps that epoch's numbers.
+
 ## What to look at in the output
 
 - Section 1: the final loss next to the loss of `x^2 + 0.1`, and the fit's

@@ -38,3 +38,21 @@ def copy_by_position(source: nn.Module, target: nn.Module) -> None:
 
 def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+class DropoutNet(nn.Module):
+    """x -> Linear(1, hidden) -> ReLU -> Dropout -> Linear(hidden, 1), for the resumable-training exercise.
+
+    It also counts the forward passes made in evaluation mode with autograd on (an evaluation
+    that forgot ``torch.no_grad()``) in a buffer that is not part of its state_dict.
+    """
+
+    def __init__(self, hidden: int = 16, p: float = 0.2) -> None:
+        super().__init__()
+        self.layers = nn.Sequential(nn.Linear(1, hidden), nn.ReLU(), nn.Dropout(p), nn.Linear(hidden, 1))
+        self.register_buffer("graphs_in_eval", torch.zeros((), dtype=torch.int64), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training and torch.is_grad_enabled():
+            self.graphs_in_eval += 1  # an evaluation that builds a graph nobody will use
+        return self.layers(x)

@@ -21,12 +21,19 @@ Shapes
 
 Example
 -------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.pt"
     >>> torch.save(RegressionNet(10), path)
     >>> load_trusted_model(path)
     RegressionNet(
       (hidden): Linear(in_features=1, out_features=10, bias=True)
       (predict): Linear(in_features=10, out_features=1, bias=True)
     )
+    >>> torch.save(nn.Sequential(nn.Linear(1, 3), nn.Tanh()), path)   # Tanh is not trusted
+    >>> load_trusted_model(path)
+    Traceback (most recent call last):
+    ...
+    _pickle.UnpicklingError: Weights only load failed...
 
 Rules
 -----
@@ -45,4 +52,4 @@ from nnlessons_save_load.nets import RegressionNet
 
 
 def load_trusted_model(path: Path) -> nn.Module:
-    raise NotImplementedError("torch.load with weights_only=True inside torch.serialization.safe_globals([...])")
+    raise NotImplementedError("write this function")

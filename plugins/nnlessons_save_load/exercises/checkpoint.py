@@ -25,7 +25,25 @@ Shapes
 ------
 - path: a pathlib.Path; model: a RegressionNet; optimizer: a torch.optim optimizer over
   model.parameters() (SGD, SGD with momentum, or Adam); epoch: an int
-- load_checkpoint returns an int, the epoch that was saved
+- load_checkpoint returns an int, the epoch that was saved; it changes the model and the
+  optimizer it is given in place; save_checkpoint leaves them as they are
+
+Example
+-------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "checkpoint.pt"
+    >>> _ = torch.manual_seed(0)
+    >>> model = nn.Linear(1, 1)
+    >>> optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    >>> model(torch.ones(1, 1)).sum().backward()
+    >>> optimizer.step()                                  # momentum buffers now exist
+    >>> save_checkpoint(path, model, optimizer, epoch=6)
+    >>> fresh = nn.Linear(1, 1)
+    >>> fresh_optimizer = torch.optim.SGD(fresh.parameters(), lr=0.1, momentum=0.9)
+    >>> load_checkpoint(path, fresh, fresh_optimizer)
+    6
+    >>> torch.equal(fresh.weight, model.weight), len(fresh_optimizer.state)
+    (True, 2)
 
 Rules
 -----
@@ -43,8 +61,8 @@ from torch import nn
 
 
 def save_checkpoint(path: Path, model: nn.Module, optimizer: torch.optim.Optimizer, epoch: int) -> None:
-    raise NotImplementedError("save the model's and the optimizer's state_dicts and the epoch in one dict")
+    raise NotImplementedError("write this function")
 
 
 def load_checkpoint(path: Path, model: nn.Module, optimizer: torch.optim.Optimizer) -> int:
-    raise NotImplementedError("load the dict, restore both state_dicts into the objects given, return the epoch")
+    raise NotImplementedError("write this function")

@@ -23,7 +23,7 @@ from nnlessons.practice.compare import in_learners_process, Case, call_learner, 
 from nnlessons.practice.exercise import CheckFailed
 from nnlessons.seeding import seeded
 from nnlessons_save_load.data import make_curve
-from nnlessons_save_load.nets import RegressionNet, sequential_net
+from nnlessons_save_load.nets import DropoutNet, RegressionNet, sequential_net
 from nnlessons_save_load.pickle_risk import MakesAFolderWhenLoaded
 
 TRUSTED = (RegressionNet, nn.Sequential, nn.Linear, nn.ReLU)
@@ -96,12 +96,13 @@ def weights_only_contents(path: Path, case: Case, fix: str) -> Any:
 
 
 def expect_same_parameters(got: Mapping[str, torch.Tensor], expected: Mapping[str, torch.Tensor], case: Case, *,
-                           what: str, mistakes: Mapping[str, Mapping[str, torch.Tensor]] | None = None) -> None:
+                           what: str, mistakes: Mapping[str, Mapping[str, torch.Tensor]] | None = None,
+                           tolerance: Mapping[str, float] | None = None) -> None:
     """Every tensor of `expected` bit-identical in `got`; `what` names one ("'{name}' of ..."); `mistakes` maps
     a message to the state a mistake leaves."""
     for name, tensor in expected.items():
         expect(name in got, what.format(name=name) + " is missing.", case)
-        expect_close(got[name], tensor, case, atol=0.0, what=what.format(name=name),
+        expect_close(got[name], tensor, case, **(tolerance or {"atol": 0.0}), what=what.format(name=name),
                      mistakes={message: state[name] for message, state in (mistakes or {}).items()})
 
 
@@ -309,7 +310,7 @@ def stop_and_resume(learner: ModuleType, name: str, hidden: int, at: int, total:
         fresh = cloned_state(resumed)
         load = FileCase(f"{name}, RegressionNet({hidden}): load_checkpoint into a fresh net and optimizer",
                     path=path, model=resumed, optimizer=resumed_optimizer)
-        epoch = call_learner(learner.load_checkpoint, load)
+        epoch = call_learner(learner.load_checkpoint, load, in_place=("model", "optimizer"))  # it loads into them
     expect_equal(epoch, at, load, what="load_checkpoint", mistakes={
         "load_checkpoint returned None: return the epoch stored in the checkpoint.": None,
         "off by one: return the epoch that was saved (the number of epochs finished), not the next one.": at + 1,
@@ -331,3 +332,192 @@ def check_resume_training(learner: ModuleType) -> str:
         expect_same_parameters(resumed.state_dict(), straight.state_dict(), case, what="'{name}' of the resumed model")
     return (f"{len(RESUME_CASES)} runs (plain SGD, momentum, Adam) resumed from your checkpoint to exactly "
             "the weights of training straight through.")
+
+
+# ---- resumable-training -----------------------------------------------------------------------
+
+import copy  # noqa: E402 - kept beside the exercise that needs it
+
+from torch.utils.data import DataLoader, TensorDataset  # noqa: E402
+
+RUN_OPTIMIZERS: dict[str, Callable[[Any], torch.optim.Optimizer]] = {
+    "Adam, lr 0.1": lambda params: torch.optim.Adam(params, lr=0.1),
+    "SGD with momentum 0.9, lr 0.2": lambda params: torch.optim.SGD(params, lr=0.2, momentum=0.9),
+    "SGD, lr 0 (the weights never change: every epoch ties)": lambda params: torch.optim.SGD(params, lr=0.0),
+}
+# (optimizer, the net's seed, batch size, shuffle seed, epochs, the epoch the first run stops after)
+RUN_CASES = (("Adam, lr 0.1", 0, 16, 3, 12, 8), ("SGD with momentum 0.9, lr 0.2", 0, 16, 3, 12, 5),
+             ("SGD with momentum 0.9, lr 0.2", 1, 12, 11, 10, 3),
+             ("SGD, lr 0 (the weights never change: every epoch ties)", 2, 16, 0, 4, 2))
+FIRST_GLOBAL_SEED, RESUME_GLOBAL_SEED = 5, 77  # torch.manual_seed before the first run and before the resumed one
+CHECKPOINT_KEYS = ("model", "optimizer", "epoch", "shuffle_rng", "torch_rng", "best_model", "best_loss", "best_epoch")
+RUN_TOLERANCE = dict(atol=1e-5, rtol=1e-4)  # another way to write the MSE rounds differently; a mistake is far off
+
+RESUME_MISTAKES = {
+    "optimizer": "the optimizer's state was not restored (momentum buffers, Adam's moments and step count start "
+                 "from zero again): save optimizer.state_dict() and load it with optimizer.load_state_dict(...).",
+    "shuffle_rng": "the shuffle generator's state was not restored: the resumed run shuffles epoch 1's order again. "
+                   "Save generator.get_state() and restore it with generator.set_state(...) before the next epoch.",
+    "torch_rng": "torch's global random state was not restored: the resumed run draws other dropout masks. Save "
+                 "torch.get_rng_state() and restore it with torch.set_rng_state(...).",
+    "epoch_before": "the epoch counter is off by one: the resumed run repeats the last finished epoch. Save the number "
+                    "of epochs finished (epoch + 1 for the 0-based loop variable) and start the loop there.",
+    "epoch_after": "the epoch counter is off by one: the resumed run skips an epoch. Start the loop at the saved number "
+                   "of epochs finished, not one after it.",
+    "best": "the best model was not restored on resume: the resumed run forgot a better epoch seen before it stopped. "
+            "Save best_model, best_loss and best_epoch in the checkpoint and load them back.",
+}
+STRAIGHT_MISTAKES = {
+    "eval": "the validation loss was measured in training mode: dropout was on (and drew random numbers). Call "
+            "model.eval() before measuring, and model.train() before the next epoch's steps.",
+    "zero_grad": "the gradients pile up from step to step: call optimizer.zero_grad() before each backward().",
+}
+LIVE_BEST = ("your best_model holds the final weights, not those of the best epoch: model.state_dict() shares its "
+             "tensors with the model, which every later step changes. Keep a copy: copy.deepcopy(model.state_dict()).")
+
+
+def run_data() -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+    """40 training and 15 validation points of the lesson's curve."""
+    return make_curve(torch.Generator().manual_seed(0), 40, 0.2), make_curve(torch.Generator().manual_seed(1), 15, 0.2)
+
+
+def dropout_net(seed: int) -> DropoutNet:
+    with seeded(seed):
+        return DropoutNet()
+
+
+def reference_train(model: nn.Module, optimizer: torch.optim.Optimizer, data: tuple, epochs: int, batch_size: int,
+                    seed: int, checkpoint: dict | None = None, mistake: str = "") -> tuple[dict, dict]:
+    """The reference's run with the checkpoint kept in memory, or one known mistake made: (best, checkpoint)."""
+    (x, y), (x_val, y_val) = data
+    generator = torch.Generator().manual_seed(seed)
+    start, best = 0, {"best_model": None, "best_loss": float("inf"), "best_epoch": 0}
+    if checkpoint is not None:
+        model.load_state_dict(checkpoint["model"])
+        if mistake != "optimizer":
+            optimizer.load_state_dict(checkpoint["optimizer"])
+        if mistake != "shuffle_rng":
+            generator.set_state(checkpoint["shuffle_rng"])
+        if mistake != "torch_rng":
+            torch.set_rng_state(checkpoint["torch_rng"])
+        start = checkpoint["epoch"] + {"epoch_before": -1, "epoch_after": 1}.get(mistake, 0)
+        if mistake != "best":
+            best = {key: checkpoint[key] for key in best}
+    loader = DataLoader(TensorDataset(x, y), batch_size=batch_size, shuffle=True, generator=generator)
+    saved: dict = {}
+    for epoch in range(start, epochs):
+        model.train()
+        for xb, yb in loader:
+            if mistake != "zero_grad":
+                optimizer.zero_grad()
+            F.mse_loss(model(xb), yb).backward()
+            optimizer.step()
+        if mistake != "eval":
+            model.eval()
+        with torch.no_grad():
+            val_loss = F.mse_loss(model(x_val), y_val).item()
+        if val_loss < best["best_loss"]:
+            best = {"best_model": copy.deepcopy(model.state_dict()), "best_loss": val_loss, "best_epoch": epoch + 1}
+        saved = copy.deepcopy({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch + 1,
+                               "shuffle_rng": generator.get_state(), "torch_rng": torch.get_rng_state(), **best})
+    return best, saved
+
+
+def reference_model(name: str, net_seed: int, data: tuple, epochs: int, batch_size: int, seed: int, *,
+                    global_seed: int, checkpoint: dict | None = None, mistake: str = "") -> tuple[nn.Module, dict, dict]:
+    model = dropout_net(net_seed)
+    optimizer = RUN_OPTIMIZERS[name](model.parameters())
+    torch.manual_seed(global_seed)
+    best, saved = reference_train(model, optimizer, data, epochs, batch_size, seed, copy.deepcopy(checkpoint), mistake)
+    return model, best, saved
+
+
+def expect_best(got: Any, expected: dict, final: Mapping[str, torch.Tensor], case: Case, what: str,
+                mistakes: Mapping[str, dict]) -> None:
+    expect(isinstance(got, Mapping) and {"best_model", "best_loss", "best_epoch"} <= set(got),
+           f"{what} returned {describe_value(got)}; return a dict with best_model, best_loss and best_epoch.", case)
+    known = next((message for message, wrong in mistakes.items() if wrong["best_epoch"] == got["best_epoch"]
+                  and wrong["best_epoch"] != expected["best_epoch"]), None)
+    expect_equal(got["best_epoch"], expected["best_epoch"], case, what=f"{what}: best_epoch",
+                 mistakes={known: got["best_epoch"]} if known else {})
+    expect(isinstance(got["best_loss"], float), f"{what}: best_loss is {describe_value(got['best_loss'])}; return "
+                                                "a Python float (a tensor's .item()).", case)
+    expect_close(torch.tensor(float(got["best_loss"]), dtype=torch.float64),
+                 torch.tensor(expected["best_loss"], dtype=torch.float64), case, what=f"{what}: best_loss",
+                 **RUN_TOLERANCE)
+    expect(isinstance(got["best_model"], Mapping), f"{what}: best_model is {describe_value(got['best_model'])}; "
+                                                   f"keep a state_dict (a dict from names to tensors).", case)
+    expect_same_parameters(got["best_model"], expected["best_model"], case, what=f"{what}: best_model['{{name}}']",
+                           mistakes={LIVE_BEST: final}, tolerance=RUN_TOLERANCE)
+
+
+def expect_checkpoint(path: Path, epochs: int, case: Case) -> None:
+    contents = weights_only_contents(path, case, "save state_dicts, tensors and numbers (not the model or optimizer "
+                                                 "objects), so that weights_only=True can load the checkpoint.")
+    missing = [key for key in CHECKPOINT_KEYS if not (isinstance(contents, Mapping) and key in contents)]
+    expect(not missing, f"your checkpoint file lacks {', '.join(missing)}: it holds {describe_value(contents)}.", case)
+    expect_equal(contents["epoch"], epochs, case, what="the checkpoint's epoch (epochs finished)", mistakes={
+        "the epoch counter is off by one: save the number of epochs finished (epoch + 1 for the 0-based loop "
+        "variable), not the index of the last epoch.": epochs - 1})
+
+
+def check_resumable_training(learner: ModuleType) -> str:
+    data = run_data()
+    with tempfile.TemporaryDirectory() as folder:
+        for number, (name, net_seed, batch_size, seed, epochs, stop) in enumerate(RUN_CASES):
+            settings = f"{name}, batch_size={batch_size}, seed={seed}"
+            straight, best, _ = reference_model(name, net_seed, data, epochs, batch_size, seed,
+                                                global_seed=FIRST_GLOBAL_SEED)
+
+            def learners_run(model: nn.Module, upto: int, path: Path, global_seed: int, description: str) -> Any:
+                optimizer = RUN_OPTIMIZERS[name](model.parameters())
+                case = FileCase(description, model=model, optimizer=optimizer, train_set=data[0], val_set=data[1],
+                                epochs=upto, batch_size=batch_size, seed=seed, path=path)
+                torch.manual_seed(global_seed)
+                return case, call_learner(learner.train, case, in_place=("model", "optimizer"))
+
+            # straight through, from no checkpoint
+            model = dropout_net(net_seed)
+            case, got = learners_run(model, epochs, Path(folder) / f"straight{number}.pt", FIRST_GLOBAL_SEED,
+                                     f"{settings}: {epochs} epochs straight, from no checkpoint")
+            wrong = {STRAIGHT_MISTAKES[m]: reference_model(name, net_seed, data, epochs, batch_size, seed,
+                                                           global_seed=FIRST_GLOBAL_SEED, mistake=m)[0].state_dict()
+                     for m in STRAIGHT_MISTAKES}
+            expect_same_parameters(model.state_dict(), straight.state_dict(), case,
+                                   what="'{name}' of the model after train", mistakes=wrong, tolerance=RUN_TOLERANCE)
+            expect(int(model.graphs_in_eval) == 0, "your validation pass ran with autograd on: it builds a graph "
+                   "that no backward() uses. Measure it inside `with torch.no_grad():`.", case,
+                   mistake="no torch.no_grad() around the evaluation.")
+            expect_best(got, best, straight.state_dict(), case, "train", {})
+            expect_checkpoint(Path(folder) / f"straight{number}.pt", epochs, case)
+
+            # stopped after `stop` epochs, then resumed with fresh objects in a new "process"
+            path = Path(folder) / f"stopped{number}.pt"
+            first = dropout_net(net_seed)
+            case, _ = learners_run(first, stop, path, FIRST_GLOBAL_SEED, f"{settings}: the first {stop} epochs")
+            expect_checkpoint(path, stop, case)
+            _, _, checkpoint = reference_model(name, net_seed, data, stop, batch_size, seed, global_seed=FIRST_GLOBAL_SEED)
+            resumed = dropout_net(net_seed + 100)  # fresh weights: the checkpoint must replace them
+            case, got = learners_run(resumed, epochs, path, RESUME_GLOBAL_SEED,
+                                     f"{settings}: resumed from the checkpoint of epoch {stop} (fresh model and "
+                                     f"optimizer, another global seed) up to epoch {epochs}")
+            variants = {m: reference_model(name, net_seed + 100, data, epochs, batch_size, seed,
+                                           global_seed=RESUME_GLOBAL_SEED, checkpoint=checkpoint, mistake=m)
+                        for m in RESUME_MISTAKES}
+            expect_same_parameters(resumed.state_dict(), straight.state_dict(), case,
+                                   what="'{name}' of the resumed model, compared with training straight through",
+                                   mistakes={RESUME_MISTAKES[m]: v[0].state_dict() for m, v in variants.items()},
+                                   tolerance=RUN_TOLERANCE)
+            expect_best(got, best, resumed.state_dict(), case, "the resumed train",
+                        {RESUME_MISTAKES[m]: v[1] for m, v in variants.items()})
+        model = dropout_net(0)
+        path = Path(folder) / "nothing.pt"
+        case = FileCase("epochs=0 from no checkpoint: nothing to train", model=model,
+                        optimizer=RUN_OPTIMIZERS["Adam, lr 0.1"](model.parameters()), train_set=data[0], val_set=data[1],
+                        epochs=0, batch_size=16, seed=0, path=path)
+        got = call_learner(learner.train, case, in_place=("model", "optimizer"))
+        expect(isinstance(got, Mapping) and got.get("best_model", 0) is None and got.get("best_loss") == float("inf")
+               and got.get("best_epoch") == 0, f"train with epochs=0 and no checkpoint returned {describe_value(got)}; "
+               "it trains nothing and returns the starting best: best_model None, best_loss inf, best_epoch 0.", case)
+    return (f"{len(RUN_CASES)} runs (Adam, SGD with momentum; dropout; shuffled batches): straight through and "
+            "stopped + resumed from your checkpoint, the weights, best model and checkpoint matched the reference.")

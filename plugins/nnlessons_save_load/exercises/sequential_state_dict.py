@@ -20,6 +20,8 @@ Shapes
 
 Example
 -------
+    >>> _ = torch.manual_seed(0)
+    >>> net, x = RegressionNet(10), torch.linspace(-1, 1, 5).unsqueeze(1)
     >>> sequential = sequential_net(10)
     >>> sequential.load_state_dict(to_sequential_names(net.state_dict()))
     <All keys matched successfully>
@@ -38,4 +40,4 @@ from nnlessons_save_load.nets import RegressionNet, sequential_net
 
 
 def to_sequential_names(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
-    raise NotImplementedError("map 'hidden.*' and 'predict.*' to the Sequential's '<index>.*' names")
+    raise NotImplementedError("write this function")

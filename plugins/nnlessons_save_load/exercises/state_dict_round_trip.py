@@ -18,10 +18,16 @@ Shapes
 
 Example
 -------
-    >>> save_weights(model, Path("state_dict.pt"))
-    >>> restored = load_weights(Path("state_dict.pt"), hidden=10)
-    >>> (restored(x) - model(x)).abs().max().item()
-    0.0
+    >>> import pathlib, tempfile
+    >>> _ = torch.manual_seed(0)
+    >>> model, x = RegressionNet(10), torch.linspace(-1, 1, 5).unsqueeze(1)
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "state_dict.pt"
+    >>> save_weights(model, path)
+    >>> sorted(torch.load(path, weights_only=True))
+    ['hidden.bias', 'hidden.weight', 'predict.bias', 'predict.weight']
+    >>> restored = load_weights(path, hidden=10)
+    >>> (restored(x) - model(x)).abs().max().item(), restored.training
+    (0.0, False)
 
 Rules
 -----
@@ -38,8 +44,8 @@ from nnlessons_save_load.nets import RegressionNet
 
 
 def save_weights(model: RegressionNet, path: Path) -> None:
-    raise NotImplementedError("save model.state_dict(), not the model itself")
+    raise NotImplementedError("write this function")
 
 
 def load_weights(path: Path, hidden: int) -> RegressionNet:
-    raise NotImplementedError("build RegressionNet(hidden), load the saved state_dict into it, switch to eval mode")
+    raise NotImplementedError("write this function")

@@ -11,6 +11,6 @@ SEQUENTIAL_INDEX = {"hidden": "0", "predict": "2"}
 def to_sequential_names(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     renamed = {}
     for key, tensor in state_dict.items():  # e.g. 'hidden.weight' -> '0.weight'
-        layer, parameter = key.split(".", 1)
+        layer, _, parameter = key.partition(".")  # the layer's name, the parameter's
         renamed[f"{SEQUENTIAL_INDEX[layer]}.{parameter}"] = tensor
     return renamed

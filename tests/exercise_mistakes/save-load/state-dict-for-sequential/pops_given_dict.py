@@ -1,4 +1,4 @@
-# expect: you changed the state_dict you were given
+# expect: changed its input 'state_dict' in place
 def to_sequential_names(state_dict):
     renamed = {}
     for key in list(state_dict):
