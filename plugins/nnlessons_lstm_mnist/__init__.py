@@ -195,6 +195,14 @@ The notes' recipe is still available: `--optimizer sgd --lr 0.01 --batch-size 32
 - The recipe (SGD lr 0.01, batch 32) is so slow to start that it needs many epochs
   of the full 60,000 images; a few epochs of Adam on a sixth of them do better (see
   above, and step 3 of the output).
+
+## Exercises
+
+`nnlessons practice lstm-mnist`: one step of the LSTM cell written out from the equations above
+(the weights are stored `(4H, D)`, so the products use their transposes); the parameter count of
+an LSTM layer and of the whole classifier; and the row-reading classifier built from its
+specification (the layers, their output shapes and parameter counts). Each is checked against
+PyTorch on seeded random digits; none needs MNIST.
 """
 
 from __future__ import annotations

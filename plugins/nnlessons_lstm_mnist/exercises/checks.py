@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from itertools import permutations
 from types import ModuleType
+from typing import Any
 
 import torch
 from torch import nn
 
-from nnlessons.practice.compare import Case, call_learner, expect_counts, describe_value, expect, expect_close
+from nnlessons.practice.compare import (Case, call_learner, describe_value, expect, expect_close, expect_counts,
+                                       expect_no_alias, failure, in_learners_process)
 from nnlessons_lstm_mnist.model import CLASSES, ROW_WIDTH, RowLSTM, without_batch_first
 
 F64 = torch.float64
@@ -53,6 +55,7 @@ def cell_cases() -> list[Case]:
         _cell_case("a batch of one", g, 1, 6, 3),
         _cell_case("hidden size 1", g, 2, 3, 1),
         _cell_case("float32", g, 5, 28, 16, dtype=torch.float32),
+        _cell_case("input size 4H (8 = 4 x 2): x @ weight_ih runs with or without the transpose", g, 3, 8, 2),
     ]
     for n in range(10):
         batch, inputs, hidden = (int(v) for v in torch.randint(1, 12, (3,), generator=g))
@@ -85,6 +88,9 @@ def _cell_mistakes(case: Case) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
             mistakes[f"the gates are read in the order {read}: PyTorch stacks the 4H rows as i, f, g, o (input, "
                      f"forget, cell candidate, output)."] = _step(case, _gates(case, order))
     right = _gates(case)
+    if case["x"].shape[1] == case["weight_ih"].shape[0]:  # (4H, 4H): x @ weight_ih runs without the transpose
+        z = case["x"] @ case["weight_ih"] + case["bias_ih"] + case["h"] @ case["weight_hh"].T + case["bias_hh"]
+        mistakes[TRANSPOSE] = _step(case, dict(zip(GATE_ORDER, z.chunk(4, dim=1))))
     mistakes.update({
         "the cell candidate g goes through a sigmoid: it uses tanh (content in -1..1); i, f and o use the sigmoid.":
             _step(case, right, candidate=torch.sigmoid),
@@ -104,13 +110,29 @@ def _lstm_cell(case: Case) -> nn.LSTMCell:
     return cell
 
 
+TRANSPOSE = ("weight_ih and weight_hh are stored (4H, D) and (4H, H), one row per gate unit, as nn.Linear stores its "
+             "weight: multiply by their transposes, x @ weight_ih.T and h @ weight_hh.T (or F.linear(x, weight_ih)).")
+
+
+def _call_cell(learner: ModuleType, case: Case) -> Any:
+    """call_learner, with a matrix product of mismatched shapes reported as the missing transpose."""
+    try:
+        return call_learner(learner.lstm_cell_step, case)
+    except RuntimeError as error:
+        if "cannot be multiplied" not in str(error) and "size mismatch" not in str(error):
+            raise
+        lines = getattr(error, "learner_traceback", "").strip().splitlines()
+        raise failure("your code multiplied matrices whose shapes do not fit.", case,
+                      details={"your code raised": lines[-1] if lines else str(error)}, mistake=TRANSPOSE) from None
+
+
 def check_lstm_cell_step(learner: ModuleType) -> str:
     cases = cell_cases()
     for case in cases:
         with torch.no_grad():
             h_expected, c_expected = _lstm_cell(case)(case["x"], (case["h"], case["c"]))
         mistakes = _cell_mistakes(case)
-        got = call_learner(learner.lstm_cell_step, case)
+        got = _call_cell(learner, case)
         expect(isinstance(got, (tuple, list)) and len(got) == 2,
                f"your function returned {describe_value(got)}; return a tuple (h_new, c_new).", case)
         atol = 1e-12 if case["x"].dtype == F64 else 1e-5
@@ -118,6 +140,7 @@ def check_lstm_cell_step(learner: ModuleType) -> str:
                      mistakes={name: h for name, (h, _) in mistakes.items()})
         expect_close(got[1], c_expected, case, atol=atol, what="your c_new",
                      mistakes={name: c for name, (_, c) in mistakes.items()})
+        expect_no_alias(got, case, "your (h_new, c_new)")
     return f"{len(cases)} steps: h_new and c_new matched nn.LSTMCell with the same weights."
 
 
@@ -162,11 +185,12 @@ def lstm_count_cases() -> list[tuple[str, Case, int, dict[str, int]]]:
         case = Case(f"{why}: nn.LSTM({inputs}, {hidden})", input_size=inputs, hidden_size=hidden)
         found.append(("lstm_parameter_count", case, _numel(nn.LSTM(inputs, hidden, device="meta")),
                       _lstm_count_mistakes(inputs, hidden)))
-    for hidden in (100, 1, 16, 256):
+    for hidden in (100, 1, 16, 256, None):
         with torch.device("meta"):
-            count = _numel(RowLSTM(hidden))
-        found.append(("row_classifier_parameter_count", Case(f"the lesson's RowLSTM({hidden})", hidden_size=hidden),
-                      count, _classifier_count_mistakes(hidden)))
+            count = _numel(RowLSTM() if hidden is None else RowLSTM(hidden))
+        case = (Case("the lesson's RowLSTM() with its default hidden size") if hidden is None else
+                Case(f"the lesson's RowLSTM({hidden})", hidden_size=hidden))
+        found.append(("row_classifier_parameter_count", case, count, _classifier_count_mistakes(hidden or 100)))
     return found
 
 
@@ -254,5 +278,23 @@ def check_row_classifier(learner: ModuleType) -> str:
                          rtol=0.0 if dtype == F64 else 1e-5, what="your model",
                          mistakes=_classifier_mistakes(reference, case["images"]))
             checked += 1
-    return (f"parameter names and shapes matched (53,010 numbers with hidden 100); {checked} batches of logits matched "
-            f"the lesson's RowLSTM with the same weights.")
+        model.float()
+        reference.float()
+        _expect_gradients(learner, model, reference, Case(f"gradients on six digits, hidden size {hidden}",
+                                                          images=digit_rows(6, g)), g)
+    return (f"parameter names and shapes matched (53,010 numbers with hidden 100); {checked} batches of logits and the "
+            f"gradients matched the lesson's RowLSTM with the same weights.")
+
+
+def _expect_gradients(learner: ModuleType, model: nn.Module, reference: RowLSTM, case: Case,
+                      generator: torch.Generator) -> None:
+    """A loss of the logits, backward through both models: every weight's gradient must agree."""
+    weights = torch.randn(case["images"].shape[0], CLASSES, generator=generator)  # (B, 10)
+    reference.zero_grad(set_to_none=True)
+    (reference(case["images"]) * weights).sum().backward()
+    gradients = in_learners_process(learner, "output_gradients", model, case["images"], weights)
+    for name, theirs in reference.named_parameters():
+        grad = gradients.get(name)
+        expect(grad is not None, f"no gradient reached your '{name}': does forward run under torch.no_grad() or "
+                                 f"detach something?", case)
+        expect_close(grad, theirs.grad, case, atol=1e-5, rtol=1e-4, what=f"the gradient of your '{name}'")

@@ -3,18 +3,13 @@
 Task
 ----
 Complete `lstm_cell_step(x, h, c, weight_ih, weight_hh, bias_ih, bias_hh)`: given the input
-of this time step x, the previous hidden state h and cell state c, return the new (h, c):
+of this time step x, the previous hidden state h and cell state c, return the new (h, c) that
+nn.LSTMCell (and nn.LSTM at every step) computes with these weights.
 
-    z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh     (B, 4H): the four gates at once
-    i = sigmoid(z[:, 0H:1H])                     input gate: how much new content to write
-    f = sigmoid(z[:, 1H:2H])                     forget gate: how much old memory to keep
-    g = tanh(z[:, 2H:3H])                        cell candidate: the new content
-    o = sigmoid(z[:, 3H:4H])                     output gate: how much memory to show
-    c_new = f * c + i * g
-    h_new = o * tanh(c_new)
-
-PyTorch stacks the gates' rows in the order i, f, g, o in weight_ih, weight_hh and both
-biases; this is what nn.LSTMCell and nn.LSTM compute at every step.
+The four gates are stacked in the weights: weight_ih, weight_hh, bias_ih and bias_hh each hold
+4H rows, in PyTorch's order: H rows for the input gate i, then the forget gate f, the cell
+candidate g, the output gate o. The equations are in the lesson, "The LSTM cell and its four
+gates" (`nnlessons explain lstm-mnist`).
 
 Shapes
 ------
@@ -26,17 +21,22 @@ Shapes
 
 Example
 -------
-With every weight and bias 0, z = 0: the three sigmoid gates are 0.5 and g = tanh(0) = 0,
-so c_new = 0.5 * c and h_new = 0.5 * tanh(c_new):
+With every weight and bias 0 (H = 1), an input of 1 and an old cell state of 1:
 
     >>> zeros = torch.zeros
     >>> lstm_cell_step(torch.ones(1, 1), zeros(1, 1), torch.ones(1, 1), zeros(4, 1), zeros(4, 1), zeros(4), zeros(4))
     (tensor([[0.2311]]), tensor([[0.5000]]))
 
+The biases alone, one per gate in the order i, f, g, o:
+
+    >>> bias = torch.tensor([1.0, -1.0, 0.5, 2.0])
+    >>> lstm_cell_step(zeros(1, 1), zeros(1, 1), torch.ones(1, 1), zeros(4, 1), zeros(4, 1), bias, zeros(4))
+    (tensor([[0.4773]]), tensor([[0.6068]]))
+
 Rules
 -----
 - Write the equations: no nn.LSTMCell, nn.LSTM, torch.lstm_cell (the check makes them raise
-  while your function runs). torch.sigmoid, torch.tanh, @ and F.linear are fine.
+  while your function runs). The inputs must not change.
 - The check copies the weights into nn.LSTMCell and compares both states on the lesson's
   sizes, the first step (h = c = 0), a batch of one, hidden size 1 and many seeded random
   cases: to 1e-12 in float64, 1e-5 in float32.
@@ -47,4 +47,4 @@ import torch
 
 def lstm_cell_step(x: torch.Tensor, h: torch.Tensor, c: torch.Tensor, weight_ih: torch.Tensor,
                    weight_hh: torch.Tensor, bias_ih: torch.Tensor, bias_hh: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    raise NotImplementedError("compute z, split it into i, f, g, o, then c_new = f * c + i * g and h_new = o * tanh(c_new)")
+    raise NotImplementedError("write this function")

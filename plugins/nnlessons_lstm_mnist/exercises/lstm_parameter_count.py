@@ -4,17 +4,14 @@ Task
 ----
 Complete two functions, with arithmetic only:
 
-- `lstm_parameter_count(input_size, hidden_size)`: the parameters of
-  nn.LSTM(input_size, hidden_size), one layer, one direction, with its biases. Its tensors:
+- `lstm_parameter_count(input_size, hidden_size)`: the number of parameters of
+  nn.LSTM(input_size, hidden_size): one layer, one direction, with PyTorch's biases.
+- `row_classifier_parameter_count(hidden_size=100)`: the number of parameters of the lesson's
+  classifier: an LSTM with hidden size `hidden_size` reading the 28 rows of 28 pixels, then a
+  fully connected layer from the last hidden state to the 10 digits.
 
-      weight_ih_l0  (4 * hidden, input)     input of the step -> the four gates i, f, g, o
-      weight_hh_l0  (4 * hidden, hidden)    previous hidden state -> the four gates
-      bias_ih_l0    (4 * hidden,)           PyTorch keeps two bias vectors (for cuDNN);
-      bias_hh_l0    (4 * hidden,)           only their sum matters, but both are parameters
-
-- `row_classifier_parameter_count(hidden_size=100)`: the parameters of the lesson's
-  classifier: LSTM(28, hidden_size) reading the 28 rows of 28 pixels, then Linear(hidden_size,
-  10) on the last hidden state.
+Which tensors nn.LSTM holds, and their shapes, is in the lesson ("The LSTM cell and its four
+gates", `nnlessons explain lstm-mnist`).
 
 Shapes
 ------
@@ -23,9 +20,11 @@ Shapes
 
 Example
 -------
-    >>> lstm_parameter_count(28, 100)     # the lesson's LSTM: 4 * 100 * (28 + 100) + 8 * 100
+    >>> lstm_parameter_count(28, 100)     # the lesson's LSTM
     52000
-    >>> row_classifier_parameter_count()  # + Linear(100, 10)
+    >>> lstm_parameter_count(1, 1)
+    16
+    >>> row_classifier_parameter_count()  # the lesson's whole model
     53010
 
 Rules
@@ -34,13 +33,13 @@ Rules
   functions run).
 - The check compares each number, exactly, with sum(p.numel() for p in model.parameters())
   of nn.LSTM for the lesson's sizes and 40 random ones, and of the lesson's classifier for
-  hidden sizes 100, 1, 16 and 256.
+  hidden sizes 100, 1, 16 and 256 and for the default.
 """
 
 
 def lstm_parameter_count(input_size: int, hidden_size: int) -> int:
-    raise NotImplementedError("add up weight_ih (4h x in), weight_hh (4h x h) and the two bias vectors (4h each)")
+    raise NotImplementedError("write this function")
 
 
 def row_classifier_parameter_count(hidden_size: int = 100) -> int:
-    raise NotImplementedError("the LSTM reading rows of 28 pixels, plus Linear(hidden_size, 10)")
+    raise NotImplementedError("write this function")
