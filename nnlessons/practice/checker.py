@@ -16,6 +16,7 @@ import contextlib
 import functools
 import importlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,8 @@ def judge(check: Any, host: Any, learner: Path, scratch: Path, exercise: Exercis
     try:
         session = host.start(learner, scratch, forbids=exercise.forbids, blocked_imports=blocked,
                              timeout=exercise.timeout)
-        summary = check(session.module)
+        with one_cpu_thread():  # as in the learner's process: same sums in the same order, and no waiting on a busy core
+            summary = check(session.module)
         verdict: dict[str, Any] = {"status": "passed", "message": summary or "every case matched PyTorch."}
     except CheckFailed as failure:
         verdict = {"status": "failed", **failure.as_dict()}
@@ -153,6 +155,19 @@ def judge(check: Any, host: Any, learner: Path, scratch: Path, exercise: Exercis
             output = session.output().text
             session.close()
     return verdict, output.rstrip()
+
+
+@contextlib.contextmanager
+def one_cpu_thread() -> Iterator[None]:
+    """torch on one CPU thread while the check computes its references, then as it was."""
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def _error_verdict(exc: Exception, case: Any, memory_mb: int) -> dict[str, Any]:
