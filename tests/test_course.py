@@ -14,7 +14,7 @@ from nnlessons.registry import LessonRegistry
 ROOT = Path(__file__).resolve().parent.parent
 NOTES = ("000", "001", "002", "003", "004")
 BUNDLED = ("gd-variants", "manual-grad", "optimizers", "classification", "dataset-dataloader", "save-load",
-           "cnn-shapes", "mnist-mlp", "cnn-mnist", "lstm-mnist")
+           "cnn-shapes", "mnist-mlp", "generalization", "cnn-mnist", "lstm-mnist")
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +34,8 @@ def test_each_lesson_comes_after_what_it_builds_on(course: list) -> None:
     assert position(course, "classification") < position(course, "dataset-dataloader")
     assert course[0].id == "gd-variants"
     assert position(course, "cnn-shapes") < position(course, "mnist-mlp") < position(course, "lstm-mnist")
+    # validation and over-fitting on the network of mnist-mlp, before the CNNs
+    assert position(course, "mnist-mlp") < position(course, "generalization") < position(course, "cnn-mnist")
 
 
 def test_the_readmes_first_command_runs_the_first_lesson(course: list) -> None:

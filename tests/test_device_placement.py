@@ -40,8 +40,9 @@ LESSON_ARGS = {
     "mnist-mlp": ("--batch-size", "8"),  # more steps than MAX_COPIES_PER_LINE on the tiny MNIST files
     "lstm-mnist": ("--batch-size", "16", "--epochs", "2"),
     "cnn-mnist": ("--batch-size", "16", "--epochs", "2"),  # shifts, LeNet, the CNN and both compared models
+    "generalization": ("--batch-size", "16", "--epochs", "2"),
 }
-MNIST_LESSONS = {"mnist-mlp", "lstm-mnist", "cnn-mnist"}
+MNIST_LESSONS = {"mnist-mlp", "lstm-mnist", "cnn-mnist", "generalization"}
 
 
 def bundled_lessons() -> set[str]:

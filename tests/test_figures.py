@@ -30,7 +30,7 @@ MIN_SHOWN_PX = 9.0  # the smallest text's font size once the PNG is shrunk to th
 #: Each bundled lesson and whether it needs MNIST (then it runs on tiny IDX files).
 BUNDLED = {"manual-grad": False, "gd-variants": False, "optimizers": False, "dataset-dataloader": False,
            "classification": False, "save-load": False, "cnn-shapes": False, "mnist-mlp": True, "lstm-mnist": True,
-           "cnn-mnist": True}
+           "cnn-mnist": True, "generalization": True}
 
 
 @dataclass

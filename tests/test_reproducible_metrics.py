@@ -27,7 +27,7 @@ TIMINGS = {
                   "lstm-mnist_seconds_by_epoch"},
 }
 BUNDLED = {"manual-grad", "gd-variants", "optimizers", "dataset-dataloader", "classification", "save-load",
-           "cnn-shapes", "mnist-mlp", "lstm-mnist", "cnn-mnist"}
+           "cnn-shapes", "mnist-mlp", "lstm-mnist", "cnn-mnist", "generalization"}
 
 
 def installed_lessons() -> list[tuple[str, bool]]:

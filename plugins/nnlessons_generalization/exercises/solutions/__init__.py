@@ -1,0 +1,1 @@
+"""Reference solutions: `nnlessons solution` shows one after the exercise passes."""
