@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-pytest_plugins = ["sigterm_session"]  # SIGTERM stops the session, also while a lesson runs in-process
+# SIGTERM stops the session, also while a lesson runs in-process; mutants are measured in a second process
+pytest_plugins = ["sigterm_session", "mutation_background"]
 
 
 @pytest.fixture(autouse=True)

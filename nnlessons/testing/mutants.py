@@ -26,6 +26,7 @@ import copy
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 BINARY_SWAPS: dict[type, tuple[type, ...]] = {
@@ -278,7 +279,6 @@ def main(argv: list[str] | None = None) -> int:
     import argparse
     import json
     import tempfile
-    from pathlib import Path
 
     from nnlessons.practice import catalog
     from nnlessons.practice.learner_host import LearnerHost
@@ -286,17 +286,24 @@ def main(argv: list[str] | None = None) -> int:
     from nnlessons.testing.exercise_checks import ExerciseChecker
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("targets", nargs="+", help="lesson ids or LESSON/EXERCISE")
+    parser.add_argument("targets", nargs="*", help="lesson ids or LESSON/EXERCISE (default: every installed lesson)")
     parser.add_argument("--write", action="store_true", help="write the figures into each lesson's mutation.json, "
                                                                "keeping the reasons already given for survivors")
+    parser.add_argument("--json", type=Path, help="also write every report into this file (for the test suite)")
     args = parser.parse_args(argv)
     registry = LessonRegistry.from_entry_points()
+    targets = args.targets or [lesson.id for lesson in registry.ordered() if not lesson.broken
+                               and catalog.exercises_of(registry, lesson)]
     status = 0
+    reports: dict[str, Any] = {}
     with LearnerHost() as host, tempfile.TemporaryDirectory() as folder:
         checker = ExerciseChecker(Path(folder), host)
-        for target in args.targets:
+        for target in targets:
             for entry in catalog.resolve(registry, target):
                 report = measure(entry.exercise, checker)
+                reports[entry.full_id] = {"total": report.total, "caught": report.caught,
+                                          "survivors": [m.description for m in report.survivors],
+                                          "timed_out": [m.description for m in report.timed_out]}
                 record = read_record(entry.exercise)
                 known = record.get(entry.exercise.id, {}).get("equivalent", {})
                 print(f"{entry.full_id}: {report.figure} ({report.fraction:.0%})")
@@ -311,6 +318,10 @@ def main(argv: list[str] | None = None) -> int:
                     }
                     path = Path(str(record_path(entry.exercise)))
                     path.write_text(json.dumps(dict(sorted(record.items())), indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        from nnlessons import atomic_files
+
+        atomic_files.write_text(args.json, json.dumps(reports, indent=2) + "\n")
     return status
 
 
