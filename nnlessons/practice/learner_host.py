@@ -96,6 +96,11 @@ class LearnerHost:
         """Start the zygote now (it imports torch while the judge does the same)."""
         if self._process is not None:
             return
+        if not hasattr(os, "fork") or not hasattr(socket, "send_fds"):  # pragma: no cover - Windows
+            from nnlessons.errors import LessonInputError
+
+            raise LessonInputError("Checking exercises needs a system that can fork processes (Linux or macOS); "
+                                   "on Windows, run nnlessons inside WSL.")
         ours, theirs = socket.socketpair()
         env = {**os.environ, SYS_PATH_ENVVAR: json.dumps(child_sys_path()), "PYTHONDONTWRITEBYTECODE": "1"}
         self._process = subprocess.Popen(
