@@ -281,3 +281,26 @@ def test_plain_sgd_is_only_slow() -> None:
     fast = Settings(lr=0.1, momentum=0.8, rms_alpha=0.9, adam_beta1=0.9, adam_beta2=0.99)
     reached = first_step_below(race(("sgd",), start, fast, x, y, orders, 32).full_loss[:, 0], 0.02)
     assert reached is not None and 130 <= reached <= 170
+
+
+# ---- the adam-optimizer exercise's own reference ------------------------------------------------
+
+
+def test_the_build_checks_hand_written_adam_is_torch_optim_adam() -> None:
+    """The check names mistakes by re-running Adam by hand with each one; without a mistake it is torch.optim.Adam."""
+    from nnlessons_optimizers.exercises.checks import (OPTIMIZER_MISTAKES, adam_scenarios, simulated_history,
+                                                       torch_adam_history)
+
+    for scenario in adam_scenarios():
+        ours, theirs = simulated_history(scenario), torch_adam_history(scenario)
+        assert len(ours) == len(theirs)
+        assert all(torch.allclose(a, b, atol=1e-6, rtol=1e-5) for a, b in zip(ours, theirs)), scenario.description
+        for mistake in OPTIMIZER_MISTAKES:  # and every mistake makes a difference somewhere
+            wrong = simulated_history(scenario, mistake)
+            assert wrong is None or len(wrong) == len(theirs)
+    grouped = adam_scenarios()[2]
+    for mistake in OPTIMIZER_MISTAKES:
+        if mistake != "shared_state":
+            wrong = simulated_history(grouped, mistake)
+            expected = torch_adam_history(grouped)
+            assert not all(torch.allclose(a, b, atol=1e-10, rtol=1e-8) for a, b in zip(wrong, expected)), mistake

@@ -98,6 +98,50 @@ How to read them:
   `(1 - beta1^t) / sqrt(1 - beta2^t)` times the corrected one: about 2 around step 10
   with these betas, far more with PyTorch's default `beta2 = 0.999`.
 
+## An optimizer of your own
+
+`torch.optim.Optimizer` does the bookkeeping every optimizer shares, so a new
+one only writes its update. A subclass calls `super().__init__(params, defaults)`
+with a dict of its hyper-parameters; the base class then keeps
+
+- `self.param_groups`: a list of dicts, one per *parameter group*, each with its
+  `"params"` and its hyper-parameters. `Adam([{"params": body}, {"params": head,
+  "lr": 1e-4}], lr=1e-3)` gives the head its own learning rate; a group takes the
+  default for every hyper-parameter it does not set. A scheduler changes
+  `group["lr"]` between steps, so `step()` reads the group at every step, never a
+  copy kept from `__init__`.
+- `self.state`: a dict per parameter, `self.state[p]`, empty until the
+  parameter's first update. Everything the rule carries from step to step (`v`,
+  `G`, `E`, `m`, and Adam's step count `t`) belongs there: `state_dict()` saves
+  exactly `self.state` and `self.param_groups`, and `load_state_dict()` restores
+  them, so an optimizer loaded from a checkpoint goes on where the saved one
+  stopped. A counter kept as `self.t` is lost, and one shared counter is wrong:
+  `t` is the number of updates *this* parameter has had.
+- `zero_grad()`, inherited: it sets every `p.grad` to None.
+
+`step()` then loops over the groups and their parameters. A parameter whose
+`.grad` is None (frozen, or not used in this forward pass) is skipped: it does not
+move and its state is not touched; with Adam, treating it as a zero gradient would
+still move it, because `m` keeps its momentum. The update runs under
+`torch.no_grad()` (as a decorator, `@torch.no_grad()`): it changes leaf tensors
+in place (`p.sub_(...)`), which autograd refuses to record, and it must not build
+a graph. It leaves `p.grad` alone and works on new tensors (`g = p.grad +
+weight_decay * p`): the gradient belongs to the training loop. With a *closure*,
+`step(closure)` first calls it (with autograd on) to recompute the loss and
+returns that loss.
+
+State is the optimizer's own. `state["v"] = g` stores the gradient tensor itself:
+in a training loop `g` is `p.grad`, which the next `backward()` adds to in place,
+so the "velocity" changes behind the optimizer's back; build a new tensor
+(`momentum * v + g`) or copy (`g.clone()`). Create state like the parameter,
+`torch.zeros_like(p)`: `torch.zeros(p.shape)` is float32 even for a float64
+parameter, and a float32 running sum rounds at every step.
+
+**Weight decay.** `torch.optim.Adam(weight_decay=wd)` is L2 regularisation: it adds
+`wd * p` to the gradient before the averages, so the decay is divided by
+`sqrt(v_hat)` like the gradient. `AdamW` decouples it instead, shrinking the weight
+by `lr * wd * p` outside the averages; the two differ from the first step on.
+
 ## The noise floor
 
 Even the true curve `x^2` has a mean squared error on this data: the variance of
@@ -141,6 +185,9 @@ would mean fitting the noise.
   the rule check includes it as "textbook form"); the two differ once the learning
   rate changes during training.
 - **Forgetting `optimizer.zero_grad()`**: gradients then add up over steps.
+- **RMSprop without `(1 - alpha)`.** `E <- alpha * E + g^2` is not an average: it grows
+  to about `g^2 / (1 - alpha)`, ten times `g^2` with `alpha = 0.9`, so every step is
+  about three times too small.
 
 ## Where the course notes are wrong
 

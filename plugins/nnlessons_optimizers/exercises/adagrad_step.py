@@ -2,23 +2,23 @@
 
 Task
 ----
-Complete `adagrad_step(g, state, lr, eps)`. It gets one parameter's
-gradient `g` for this step and that parameter's state (a dict: empty before
-the first step, the same dict at every step) and returns the step; the
-optimizer then does w <- w - step. PyTorch's form, the lesson's, every
-operation elementwise:
+Complete `adagrad_step(g, state, lr, eps)`. It gets one parameter's gradient
+`g` for this step and that parameter's state, and returns the step; the
+optimizer then does w <- w - step. Use PyTorch's form, the one the lesson's
+section "The update rules" writes: each weight's step is its gradient divided
+by a running total of its squared gradients (kept in state["G"], 0 before the
+first step), with eps placed where PyTorch places it.
 
-    G    <- G + g^2                    G starts at 0; keep it in state["G"]
-    step  = lr * g / (sqrt(G) + eps)   eps is added after the root
-
-Shapes
-------
+Contract
+--------
 - g: a tensor of any shape (the parameter's: (20, 1), (3, 4), 0-d ...),
-  float64 or float32
-- state: a dict; read and write state["G"], a tensor shaped like g
+  float64 or float32. Not changed.
+- state: a dict, empty before the first step and the same dict at every step;
+  change it in place: after each step state["G"] holds the total, a tensor of
+  g's shape and dtype (a float64 g needs a float64 G) that is your own.
 - lr, eps: Python floats (the lesson's: lr = 0.01 and PyTorch's default
   eps = 1e-10). lr may change from one step to the next (a schedule).
-- returns: the step, a tensor shaped like g, with g's dtype
+- returns: the step, a new tensor shaped like g, with g's dtype.
 
 Example
 -------
@@ -34,7 +34,8 @@ With lr = 0.1:
 
 Rules
 -----
-- Tensor arithmetic only: no torch.optim.
+- Tensor arithmetic only: torch.optim (its optimizers and their functional
+  forms) is switched off while your function runs.
 - The check steps torch.optim.Adagrad(params, lr=lr, eps=eps) next to
   your function on the same gradients: 13 runs of 20 to 40 steps (the
   lesson's settings, random ones, eps = 0.1, gradients exactly 0, tiny
@@ -48,4 +49,4 @@ import torch
 
 
 def adagrad_step(g: torch.Tensor, state: dict, lr: float = 0.01, eps: float = 1e-10) -> torch.Tensor:
-    raise NotImplementedError("add g * g to state['G'] (it starts at 0) and return lr * g / (sqrt(G) + eps)")
+    raise NotImplementedError("write this function")

@@ -3,28 +3,25 @@
 Task
 ----
 Complete `adam_step(g, state, t, lr, beta1, beta2, eps)`. It gets one
-parameter's gradient `g` for this step, that parameter's state (a dict:
-empty before the first step, the same dict at every step) and the step
+parameter's gradient `g` for this step, that parameter's state and the step
 number t (1, 2, ...), and returns the step; the optimizer then does
-w <- w - step. PyTorch's form, the lesson's, every operation elementwise:
+w <- w - step. Use PyTorch's form, the one the lesson's section "The update
+rules" writes: two leaky averages, of g (kept in state["m"]) and of g^2 (in
+state["v"]), both 0 before the first step, and the bias correction that
+makes up for their start at 0, with eps placed where PyTorch places it.
 
-    m     <- beta1 * m + (1 - beta1) * g     m, v start at 0; keep them
-    v     <- beta2 * v + (1 - beta2) * g^2   in state["m"], state["v"]
-    m_hat  = m / (1 - beta1^t)               bias correction
-    v_hat  = v / (1 - beta2^t)
-    step   = lr * m_hat / (sqrt(v_hat) + eps)
-
-Shapes
-------
+Contract
+--------
 - g: a tensor of any shape (the parameter's: (20, 1), (3, 4), 0-d ...),
-  float64 or float32
-- state: a dict; read and write state["m"] and state["v"], tensors
-  shaped like g
-- t: int, 1 at the first step
+  float64 or float32. Not changed.
+- state: a dict, empty before the first step and the same dict at every step;
+  change it in place: after each step state["m"] and state["v"] hold the raw
+  averages (not bias-corrected), tensors of g's shape and dtype of your own.
+- t: int, 1 at the first step.
 - lr, beta1, beta2, eps: Python floats (the lesson's: lr = 0.01,
   beta1 = 0.9, beta2 = 0.99, eps = 1e-8; PyTorch's default beta2 is
   0.999). lr may change from one step to the next (a schedule).
-- returns: the step, a tensor shaped like g, with g's dtype
+- returns: the step, a new tensor shaped like g, with g's dtype.
 
 Example
 -------
@@ -40,7 +37,9 @@ With lr = 0.1 and the lesson's betas:
 
 Rules
 -----
-- Tensor arithmetic only: no torch.optim.
+- Tensor arithmetic only: torch.optim (torch.optim.Adam and every other
+  optimizer, and their functional forms) is switched off while your
+  function runs.
 - The check steps torch.optim.Adam(params, lr=lr, betas=(beta1, beta2),
   eps=eps) next to your function on the same gradients: 14 runs of 20 to
   40 steps (the lesson's settings, random ones, betas (0.9, 0.999),
@@ -56,5 +55,4 @@ import torch
 
 def adam_step(g: torch.Tensor, state: dict, t: int, lr: float = 0.01, beta1: float = 0.9, beta2: float = 0.99,
               eps: float = 1e-8) -> torch.Tensor:
-    raise NotImplementedError("update the averages state['m'] (of g) and state['v'] (of g * g), bias-correct "
-                              "copies of them with t, and return lr * m_hat / (sqrt(v_hat) + eps)")
+    raise NotImplementedError("write this function")

@@ -153,6 +153,12 @@ def rmsprop_old_average(g, state, t, hp):
     return hp["lr"] * g / (old.sqrt() + hp["eps"])
 
 
+def rmsprop_no_one_minus_alpha(g, state, t, hp):
+    E = hp["alpha"] * _get(state, "E", g) + g * g
+    state["E"] = E
+    return hp["lr"] * g / (E.sqrt() + hp["eps"])
+
+
 def rmsprop_bias_corrected(g, state, t, hp):
     E = _rmsprop(g, _get(state, "E", g), hp)
     state["E"] = E
@@ -170,6 +176,8 @@ RMSPROP = {
     "you divided by the E from before this step (the first step then divides by eps): update E first.":
         rmsprop_old_average,
     "you bias-corrected E the way Adam corrects v; torch.optim.RMSprop has no bias correction.": rmsprop_bias_corrected,
+    "the (1 - alpha) factor on g^2 is missing: E = alpha * E + g^2 is not an average, it grows to about "
+    "g^2 / (1 - alpha) (ten times g^2 with alpha = 0.9), so your steps are too small.": rmsprop_no_one_minus_alpha,
 }
 
 # ---- Adam -----------------------------------------------------------------------------------

@@ -3,23 +3,24 @@
 Task
 ----
 Complete `rmsprop_step(g, state, lr, alpha, eps)`. It gets one parameter's
-gradient `g` for this step and that parameter's state (a dict: empty before
-the first step, the same dict at every step) and returns the step; the
-optimizer then does w <- w - step. PyTorch's form, the lesson's, every
-operation elementwise:
+gradient `g` for this step and that parameter's state, and returns the step;
+the optimizer then does w <- w - step. Use PyTorch's form, the one the
+lesson's section "The update rules" writes: each weight's step is its
+gradient divided by the root of a leaky average of its squared gradients
+(kept in state["E"], 0 before the first step; alpha is how much of the old
+average each step keeps), with eps placed where PyTorch places it.
 
-    E    <- alpha * E + (1 - alpha) * g^2   E starts at 0: state["E"]
-    step  = lr * g / (sqrt(E) + eps)        eps is added after the root
-
-Shapes
-------
+Contract
+--------
 - g: a tensor of any shape (the parameter's: (20, 1), (3, 4), 0-d ...),
-  float64 or float32
-- state: a dict; read and write state["E"], a tensor shaped like g
+  float64 or float32. Not changed.
+- state: a dict, empty before the first step and the same dict at every step;
+  change it in place: after each step state["E"] holds the average, a tensor
+  of g's shape and dtype that is your own.
 - lr, alpha, eps: Python floats (the lesson's: lr = 0.01, alpha = 0.9,
   eps = 1e-8; PyTorch's default alpha is 0.99). lr may change from one
   step to the next (a learning-rate schedule).
-- returns: the step, a tensor shaped like g, with g's dtype
+- returns: the step, a new tensor shaped like g, with g's dtype.
 
 Example
 -------
@@ -35,7 +36,8 @@ With lr = 0.1 and alpha = 0.9:
 
 Rules
 -----
-- Tensor arithmetic only: no torch.optim.
+- Tensor arithmetic only: torch.optim (its optimizers and their functional
+  forms) is switched off while your function runs.
 - The check steps torch.optim.RMSprop(params, lr=lr, alpha=alpha, eps=eps)
   next to your function on the same gradients: 14 runs of 20 to 40 steps
   (the lesson's settings, random ones, alpha = 0.99, eps = 0.1, gradients
@@ -49,5 +51,4 @@ import torch
 
 
 def rmsprop_step(g: torch.Tensor, state: dict, lr: float = 0.01, alpha: float = 0.9, eps: float = 1e-8) -> torch.Tensor:
-    raise NotImplementedError("update state['E'] = alpha * E + (1 - alpha) * g * g (E starts at 0) "
-                              "and return lr * g / (sqrt(E) + eps)")
+    raise NotImplementedError("write this function")
