@@ -293,3 +293,52 @@ def test_plugin_module_does_not_import_torch() -> None:
     code = "import sys, nnlessons_classification as m; m.nnlessons_lesson_info(); print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# ---- the exercises: a learner's file may import their own earlier file of this lesson -------------
+
+LEARNERS_CROSS_ENTROPY = '''import torch
+
+from log_softmax import log_softmax  # the learner's own, from the log-softmax exercise, beside this file
+
+
+def cross_entropy(logits, labels):
+    log_probs = log_softmax(logits, dim=1)
+    return -log_probs[torch.arange(len(labels)), labels].mean()
+'''
+
+NAIVE_LOG_SOFTMAX = '''import torch
+
+
+def log_softmax(logits, dim=-1):
+    return logits - logits.exp().sum(dim=dim, keepdim=True).log()
+'''
+
+
+def _exercise(exercise_id: str):
+    from nnlessons_classification.exercises import EXERCISES
+
+    return next(exercise for exercise in EXERCISES if exercise.id == exercise_id)
+
+
+@pytest.mark.parametrize(("sibling", "status", "words"), [
+    ("reference", "passed", "cases matched F.cross_entropy"),
+    ("naive", "failed", "your log-softmax is z - log(sum(exp(z))) without the max shift"),
+], ids=["right-log-softmax", "naive-log-softmax"])
+def test_cross_entropy_may_import_the_learners_own_log_softmax(learner_host, tmp_path: Path, sibling: str,
+                                                                status: str, words: str) -> None:
+    """The starter says so: `from log_softmax import log_softmax` imports the learner's file from the same folder,
+    and the check then runs (and judges) that file too."""
+    from nnlessons.practice.checker import run_check
+
+    folder = tmp_path / "classification"
+    folder.mkdir()
+    reference = _exercise("log-softmax").solution_text()
+    (folder / "log_softmax.py").write_text(reference if sibling == "reference" else NAIVE_LOG_SOFTMAX)
+    (folder / "cross_entropy.py").write_text(LEARNERS_CROSS_ENTROPY)
+    result = run_check("classification/cross-entropy", _exercise("cross-entropy"), folder / "cross_entropy.py",
+                       host=learner_host).as_dict()
+    assert result["status"] == status, result
+    said = " ".join(str(result.get(key) or "") for key in ("message", "mistake", "summary"))
+    assert words in said, result
+    assert "from log_softmax import log_softmax" in _exercise("cross-entropy").starter_text()

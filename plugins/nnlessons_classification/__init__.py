@@ -60,6 +60,38 @@ the same loss as two outputs with `CrossEntropyLoss`:
 \text{BCE}(p, y) = -(y \log(p) + (1 - y) \log(1 - p)), \qquad p = \text{sigmoid}(d)
 ```
 
+`BCELoss` wants `p`, and `p = sigmoid(d)` rounds to exactly 1.0 for `d > 17` in
+float32, where `log(1 - p)` is `-inf`. Written in the logit the loss never forms `p`:
+`-log(sigmoid(d)) = log(1 + exp(-d))` and `-log(1 - sigmoid(d)) = log(1 + exp(d))`, so
+
+```math
+\begin{aligned}
+\text{BCE}(d, y) &= \log(1 + \exp(d)) - y \cdot d \\
+\log(1 + \exp(d)) &= \max(d, 0) + \log(1 + \exp(-|d|)) && \text{the exponent is never above 0}
+\end{aligned}
+```
+
+which is what `BCEWithLogitsLoss` computes (`torch.log1p` keeps `log(1 + tiny)` exact).
+
+## Training a classifier from scratch
+
+The smallest classifier is *softmax regression*: one linear layer,
+`logits = x @ weight.T + bias`, with `weight` of shape `(K, D)` and `bias` of shape
+`(K,)` for `K` classes and `D` features, trained on the cross-entropy. Its loss is
+convex, so starting from all zeros is fine. One epoch of mini-batch training:
+
+1. draw a new order of the samples (`torch.randperm(N, generator=generator)` with a
+   seeded generator: reproducible, and a different order every epoch);
+2. cut it into batches (the last one may be shorter);
+3. per batch: the logits, the batch's *mean* cross-entropy of the raw logits and the
+   class indices, then clear the old gradients (`optimizer.zero_grad()`), `backward()`,
+   and one step `w <- w - lr * dL/dw` for `weight` and `bias` (`torch.optim.SGD`).
+
+The epoch's training loss is the mean over all `N` samples, so each batch's mean
+counts with its size: averaging the batch means would give a short last batch as
+much weight as a full one. Return results with `.detach()`: they are values, not
+parts of a graph.
+
 ## What to look at in the output
 
 1. **Softmax by hand**: on `(2, 1, 0.1)` the textbook formula, the stable one and
@@ -99,6 +131,14 @@ the same loss as two outputs with `CrossEntropyLoss`:
 - **You do not need softmax to predict.** It keeps the order of the scores, so
   `logits.argmax(dim=1)` gives the same class.
 - **Training accuracy is not the whole story.** Check on points the net has not seen.
+- **A loss averaged over the wrong things.** `-(one_hot * log_probs).mean()` divides by
+  `N * K`, not `N`: the loss and every gradient are `K` times too small. Sum over the
+  classes (or pick the true class, `log_probs[torch.arange(N), labels]`), then average
+  over the samples; and `log_probs[:, labels]` is an `N x N` block, not one entry per row.
+- **Summing the batch's loss.** A sum makes every step `batch_size` times larger than
+  with `CrossEntropyLoss`'s mean, so the learning rate no longer means the same.
+- **Forgetting `zero_grad()`.** `.grad` adds up over `backward()` calls: without clearing
+  it, each step also repeats every earlier batch's gradient.
 
 ## Where the course notes are wrong
 

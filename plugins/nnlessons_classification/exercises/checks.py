@@ -12,7 +12,7 @@ from types import ModuleType
 import torch
 import torch.nn.functional as F
 
-from nnlessons.practice.compare import Case, call_learner, expect_close
+from nnlessons.practice.compare import Case, call_learner, expect, expect_close
 
 F64 = torch.float64
 SMALL_LOGITS = [[2.0, 1.0, 0.1]]  # the lesson's softmax example
@@ -49,6 +49,7 @@ def dim_cases(g: torch.Generator) -> list[Case]:
         Case("dim=0 of a (4, 3) tensor: each column is one distribution", logits=randn(4, 3), dim=0),
         Case("dim=1 of a (2, 3, 4) tensor", logits=randn(2, 3, 4), dim=1),
         Case("a batch of one sample, 10 classes", logits=randn(1, 10), dim=-1),
+        Case("the default dim (called without it: the last dimension) of a (2, 3, 4) tensor", logits=randn(2, 3, 4)),
     ]
     for shape, scale in (((5, 3), 1.0), ((16, 10), 5.0), ((3, 2), 400.0), ((8, 4), 30.0), ((2, 5, 3), 3.0)) * 3:
         dim = int(torch.randint(-len(shape), len(shape), (), generator=g))
@@ -81,7 +82,7 @@ def softmax_mistakes(z: torch.Tensor, dim: int) -> dict[str, torch.Tensor]:
 def check_stable_softmax(learner: ModuleType) -> str:
     cases = dim_cases(torch.Generator().manual_seed(0))
     for case in cases:
-        z, dim = case["logits"], case["dim"]
+        z, dim = case["logits"], case.inputs.get("dim", -1)
         expected = torch.softmax(z, dim)
         got = call_learner(learner.softmax, case)
         expect_close(got, expected, case, **_tolerances(z.dtype, (1e-12, 0.0), (1e-6, 0.0)), mistakes=softmax_mistakes(z, dim))
@@ -120,7 +121,7 @@ def check_log_softmax(learner: ModuleType) -> str:
     cases = dim_cases(torch.Generator().manual_seed(1))
     cases.insert(5, Case("far apart in float32: (0, -120, 5)", logits=torch.tensor([[0.0, -120.0, 5.0]]), dim=1))
     for case in cases:
-        z, dim = case["logits"], case["dim"]
+        z, dim = case["logits"], case.inputs.get("dim", -1)
         expected = torch.log_softmax(z, dim)
         got = call_learner(learner.log_softmax, case)
         expect_close(got, expected, case, **_tolerances(z.dtype, (1e-9, 1e-9), (1e-5, 1e-5)),
@@ -180,6 +181,10 @@ def cross_entropy_mistakes(z: torch.Tensor, y: torch.Tensor) -> dict[str, torch.
         "the result equals -log(softmax(z)_y): where the true class's probability underflows to 0 the loss is inf. "
         "Use the log-softmax directly: log softmax(z)_y = z_y - logsumexp(z).":
             -torch.softmax(z, dim=1).log().gather(1, y.unsqueeze(1)).mean(),
+        "your log-softmax is z - log(sum(exp(z))) without the max shift: exp overflows to inf for large logits, "
+        "so the loss is inf. Subtract the max c along dim=1 first: (z - c) - log(sum(exp(z - c))) (if you import your "
+        "own log_softmax from log_softmax.py, it is that file that needs the shift).":
+            -(z - exps.sum(dim=1, keepdim=True).log()).gather(1, y.unsqueeze(1)).mean(),
         "the result equals -log(exp(z_y) / sum(exp(z))) without the max shift: exp overflows to inf for large logits "
         "and inf / inf is nan. Use a stable log-softmax (subtract the max, or torch.logsumexp).":
             -(exps / exps.sum(dim=1, keepdim=True)).log().gather(1, y.unsqueeze(1)).mean(),
@@ -268,3 +273,148 @@ def check_bce_with_logits(learner: ModuleType) -> str:
         expect_close(got, expected, case, **_tolerances(z.dtype, (1e-9, 1e-9), (1e-5, 1e-5)), mistakes=bce_mistakes(z, y))
     return (f"{len(cases)} cases matched F.binary_cross_entropy_with_logits "
             "(logits up to +-1000, 0/1 and soft targets, float64 and float32).")
+
+
+# ---- the build: softmax regression trained from scratch ---------------------------------------
+
+FIT_MISTAKES = {
+    "softmax_first": "the loss was computed on softmax(logits), not on the raw logits: the cross-entropy applies the "
+                     "log-softmax itself, so softmax ran twice and the gradients are far too small. Give the loss the "
+                     "logits x @ weight.T + bias.",
+    "one_hot_mean": "your loss is the cross-entropy divided by the number of classes: -(one_hot * log_probs).mean() "
+                    "averages over the N x K entries. Sum over the classes (or pick the true class with "
+                    "log_probs[torch.arange(N), labels]), then average over the samples.",
+    "column_index": "your loss takes log_probs[:, labels], an N x N block, instead of one entry per row: the labels "
+                    "are class indices, one per sample: log_probs[torch.arange(N), labels].",
+    "sum_over_batch": "the batch's loss is the sum over its samples, not the mean: every step is batch_size times too "
+                      "large. F.cross_entropy (and the specification) averages over the batch.",
+    "no_zero_grad": "the gradients of earlier batches were still there: .grad adds up over backward() calls, so clear "
+                    "it every batch (optimizer.zero_grad(), or weight.grad = None) before backward().",
+    "bias_frozen": "the bias never changed: it is a parameter too (requires_grad=True, and in the optimizer's list).",
+    "same_order": "every epoch used the same order: draw a new torch.randperm(N, generator=generator) at the start of "
+                  "EACH epoch from the generator you were given (do not shuffle once before the loop or re-seed).",
+    "global_rng": "the order came from torch's global random generator: pass generator=generator to torch.randperm, "
+                  "so that the caller's seeded generator decides the shuffle.",
+    "no_shuffle": "the samples were not shuffled: every epoch draws its order with torch.randperm(N, "
+                  "generator=generator).",
+    "batch_mean_history": "an epoch's loss is the mean of its batches' losses, so a short last batch counts as much "
+                          "as a full one: add each batch's mean times its size and divide by N.",
+    "last_batch_history": "an epoch's loss is the loss of its last batch only: the epoch's loss is the mean over all "
+                          "N samples (add each batch's mean times its size, divide by N).",
+}
+
+
+LOSS_MISTAKES = ("softmax_first", "one_hot_mean", "column_index")
+
+
+def trained(x: torch.Tensor, y: torch.Tensor, classes: int, epochs: int, lr: float, batch_size: int, seed: int,
+            rng_state: torch.Tensor, mistake: str | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The specification, run with F.cross_entropy, or with one known mistake (a key of FIT_MISTAKES)."""
+    n, features = x.shape
+    weight = torch.zeros(classes, features, dtype=x.dtype, requires_grad=True)
+    bias = torch.zeros(classes, dtype=x.dtype, requires_grad=True)
+    generator = torch.Generator().manual_seed(seed)
+    if mistake == "global_rng":
+        generator.set_state(rng_state)  # what torch.randperm(N) without a generator draws in the learner's process
+    first = torch.randperm(n, generator=generator) if mistake == "same_order" else None
+    losses = []
+    for _ in range(epochs):
+        order = first if first is not None else (torch.arange(n) if mistake == "no_shuffle"
+                                                 else torch.randperm(n, generator=generator))
+        recorded = []
+        for start in range(0, n, batch_size):
+            batch = order[start:start + batch_size]
+            logits, labels = x[batch] @ weight.T + bias, y[batch]
+            per_sample = F.cross_entropy(logits, labels, reduction="none")
+            log_probs = torch.log_softmax(logits, dim=1)
+            loss = {
+                "softmax_first": lambda: F.cross_entropy(torch.softmax(logits, dim=1), labels),
+                "one_hot_mean": lambda: per_sample.mean() / classes,
+                "column_index": lambda: -log_probs[:, labels].mean(),
+                "sum_over_batch": lambda: per_sample.sum(),
+            }.get(mistake, per_sample.mean)()
+            if mistake != "no_zero_grad":
+                weight.grad = bias.grad = None
+            loss.backward()
+            with torch.no_grad():
+                weight -= lr * weight.grad
+                if mistake != "bias_frozen":
+                    bias -= lr * bias.grad
+            # what the epoch's loss adds up: the batch's mean loss (the learner's own loss, when that is the mistake)
+            recorded.append((float((loss if mistake in LOSS_MISTAKES else per_sample.mean()).detach()), len(batch)))
+        losses.append({"batch_mean_history": sum(value for value, _ in recorded) / len(recorded),
+                       "last_batch_history": recorded[-1][0]}.get(mistake, sum(v * size for v, size in recorded) / n))
+    return weight.detach(), bias.detach(), torch.tensor(losses, dtype=x.dtype)
+
+
+def fit_cases() -> list[tuple[Case, int]]:
+    """(case, the generator's seed) for each data set."""
+    g = torch.Generator().manual_seed(5)
+
+    def data(n: int, features: int, classes: int, used: int | None = None,
+             dtype: torch.dtype = F64) -> dict[str, torch.Tensor]:
+        centres = torch.randn(classes, features, generator=g, dtype=dtype) * 2
+        labels = torch.randint(0, used or classes, (n,), generator=g)
+        return {"x": centres[labels] + torch.randn(n, features, generator=g, dtype=dtype), "y": labels}
+
+    clusters = torch.cat([torch.full((20,), 0), torch.full((20,), 1)])
+    centres = torch.tensor([[2.0, 2.0], [-2.0, -2.0]], dtype=F64)
+    lesson = {"x": centres[clusters] + torch.randn(40, 2, generator=g, dtype=F64), "y": clusters}
+    specs = [
+        ("the lesson's two clusters around (2, 2) and (-2, -2), 40 points, batches of 8, 3 epochs", lesson, 2, 3, 0.1, 8),
+        ("3 classes, 4 features, 30 samples, batches of 7 (the last has 2), 4 epochs", data(30, 4, 3), 3, 4, 0.3, 7),
+        ("13 samples in batches of 4 (the last has 1), 3 classes, 3 epochs", data(13, 2, 3), 3, 3, 0.5, 4),
+        ("3 classes and 3 features (weight is square), 12 samples, batches of 5, 3 epochs", data(12, 3, 3), 3, 3, 0.2, 5),
+        ("a batch larger than N: 10 samples, batch_size 16, 5 epochs", data(10, 2, 2), 2, 5, 0.5, 16),
+        ("batches of one sample: 9 samples, 2 epochs", data(9, 3, 2), 2, 2, 0.1, 1),
+        ("4 classes, of which class 3 has no sample, 20 samples, batches of 6, 3 epochs", data(20, 2, 4, used=3), 4, 3,
+         0.4, 6),
+        ("float32: 25 samples, 2 features, 3 classes, batches of 6, 3 epochs", data(25, 2, 3, dtype=torch.float32), 3, 3,
+         0.3, 6),
+    ]
+    cases = []
+    for k, (description, tensors, classes, epochs, lr, batch_size) in enumerate(specs):
+        seed = 100 + k
+        cases.append((Case(description, **tensors, classes=classes, epochs=epochs, lr=lr, batch_size=batch_size,
+                           generator=torch.Generator().manual_seed(seed)), seed))
+    return cases
+
+
+def _close(ours: object, theirs: torch.Tensor, atol: float, rtol: float) -> bool:
+    return (isinstance(ours, torch.Tensor) and ours.shape == theirs.shape
+            and torch.allclose(ours.to(theirs.dtype), theirs, atol=atol, rtol=rtol))
+
+
+def _same(got: tuple, variant: tuple, expected: tuple, atol: float, rtol: float) -> bool:
+    """The learner's result is the variant's: the same parameters, and the same losses where only those differ."""
+    parameters = all(_close(ours, wrong, atol, rtol) for ours, wrong in zip(got[:2], variant[:2]))
+    only_history = all(_close(wrong, right, atol, rtol) for wrong, right in zip(variant[:2], expected[:2]))
+    return parameters and (not only_history or _close(got[2], variant[2], atol, rtol))
+
+
+def check_softmax_regression(learner: ModuleType) -> str:
+    cases = fit_cases()
+    for case, seed in cases:
+        x, y = case["x"], case["y"]
+        settings = (x, y, case["classes"], case["epochs"], case["lr"], case["batch_size"], seed)
+        rng_state = torch.get_rng_state()  # the learner's process starts each call from the judge's global state
+        expected = trained(*settings, rng_state)
+        got = call_learner(learner.fit, case)
+        expect(isinstance(got, tuple) and len(got) == 3,
+               f"fit returned {type(got).__name__}; return a tuple (weight, bias, losses).", case)
+        for value, name in zip(got, ("weight", "bias", "losses")):
+            expect(not (isinstance(value, torch.Tensor) and value.requires_grad),
+                   f"the {name} you returned still requires grad: return it detached ({name}.detach()), a plain "
+                   f"tensor of results, not a parameter of a graph.", case)
+        atol, rtol = (1e-10, 1e-8) if x.dtype == F64 else (1e-5, 1e-5)
+        if all(_close(ours, theirs, atol, rtol) for ours, theirs in zip(got, expected)):
+            for ours, theirs, name in zip(got, expected, ("weight", "bias", "losses")):
+                expect_close(ours, theirs, case, atol=atol, rtol=rtol, what=f"the {name} you returned")  # dtypes
+            continue
+        variants = {message: trained(*settings, rng_state, key) for key, message in FIT_MISTAKES.items()}
+        matching = {message: variant for message, variant in variants.items() if _same(got, variant, expected, atol, rtol)}
+        for k, name in enumerate(("weight", "bias", "losses")):
+            expect_close(got[k], expected[k], case, atol=atol, rtol=rtol, what=f"the {name} you returned",
+                         mistakes={message: variant[k] for message, variant in matching.items()})
+    return (f"{len(cases)} data sets: your weight, bias and loss history matched training with F.cross_entropy "
+            f"(2 to 4 classes, batch sizes 1 to larger than N, short last batches, float64 and float32).")

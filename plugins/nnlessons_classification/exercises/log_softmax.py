@@ -2,19 +2,20 @@
 
 Task
 ----
-Complete `log_softmax(logits, dim)`: return log(softmax(z)) along `dim`, computed as
+Complete `log_softmax(logits, dim)`: the log of the softmax along `dim`, as
+torch.log_softmax(logits, dim) gives it. Two ways to get it wrong
+numerically: the textbook formula overflows for z = 1000 (nan), and
+log(softmax(z)) is -inf where a probability underflows to 0 (z = (0, -1000)
+has log-softmax (0, -1000), not (0, -inf)). Yours must be exact in both
+cases (the lesson's "The maths" shows how).
 
-    log softmax(z)_k = (z_k - c) - log(sum_j exp(z_j - c)),    c = max_j z_j
-
-Two ways to get it wrong numerically: log(exp(z) / sum exp(z)) overflows for z = 1000 (nan),
-and log(softmax(z)) is -inf where a probability underflows to 0 (z = (0, -1000) has
-log-softmax (0, -1000), not (0, -inf)).
-
-Shapes
-------
-- logits: a float tensor of any shape, e.g. (N, K)
-- dim: the dimension to normalise along (may be negative)
-- returns: a tensor of the same shape and dtype as `logits`, every entry <= 0
+Contract
+--------
+- logits: a float tensor of any shape, e.g. (N, K), float64 or float32.
+  Not changed.
+- dim: the dimension to normalise along (may be negative).
+- returns: a new tensor of the same shape and dtype as `logits`, every
+  entry <= 0.
 
 Example
 -------
@@ -25,8 +26,9 @@ Example
 
 Rules
 -----
-- Tensor arithmetic only: no torch.log_softmax, F.log_softmax, torch.logsumexp, softmax
-  (torch.softmax, F.softmax, Tensor.softmax); the check makes them raise.
+- Tensor arithmetic only: torch.log_softmax, F.log_softmax, torch.logsumexp
+  and softmax (torch.softmax, F.softmax, Tensor.softmax) are switched off
+  while your function runs.
 - The check compares with torch.log_softmax on many random tensors and every `dim`, and on
   logits of +-1000: within 1e-9 (+ 1e-9 relative) in float64, 1e-5 (+ 1e-5 relative) in float32.
 """
@@ -35,4 +37,4 @@ import torch
 
 
 def log_softmax(logits: torch.Tensor, dim: int = -1) -> torch.Tensor:
-    raise NotImplementedError("shift by the max along dim, then subtract the log of the sum of exponentials")
+    raise NotImplementedError("write this function")
