@@ -302,3 +302,20 @@ def test_whole_model_file_stops_loading_when_its_class_moves(tmp_path: Path) -> 
         del sys.modules[module.__name__]
     with pytest.raises(ModuleNotFoundError, match="nnlessons_test_moved_models"):
         torch.load(tmp_path / "moved.pt", weights_only=False)
+
+
+def test_the_package_requires_the_torch_that_the_lesson_relies_on() -> None:
+    """The lesson relies on torch.load's weights_only=True default (PyTorch 2.6) and on
+    torch.serialization.safe_globals (2.5): pyproject.toml must not allow an older torch, nor a
+    torchvision built for one (0.21 is the release for torch 2.6)."""
+    import re
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text(encoding="utf-8"))
+    lower = {}
+    for requirement in pyproject["project"]["dependencies"]:
+        found = re.fullmatch(r"(torch|torchvision)>=([0-9.]+),.*", requirement)
+        if found:
+            lower[found[1]] = tuple(int(part) for part in found[2].split("."))
+    assert lower["torch"] >= (2, 6) and lower["torchvision"] >= (0, 21), lower
+    assert hasattr(torch.serialization, "safe_globals")  # what the text's second way uses
