@@ -184,8 +184,9 @@ def test_loss_plots_say_every_loss_below_the_floor_is_clamped():
     assert math.isnan(floored([1e31])[0])
     x, y = make_data(X, Y, CPU)
     runs = {name: descend(x, y, 1.0, 0.1, size, 3) for name, size in (("batch", 3), ("sgd", 1), ("minibatch", 2))}
-    texts = [t.get_text() for ax in loss_curves_figure(runs, dict.fromkeys(runs, "x")).axes for t in ax.texts]
-    assert texts == [FLOOR_NOTE, FLOOR_NOTE] and "below 1e-20 (0 included)" in FLOOR_NOTE
+    rows = {"own": (runs, dict.fromkeys(runs, "x")), "equal": (runs, dict.fromkeys(runs, "y"))}
+    texts = [t.get_text() for ax in loss_curves_figure(rows).axes for t in ax.texts]
+    assert texts == [FLOOR_NOTE, FLOOR_NOTE] and "below 1e-20 (0 included)" in FLOOR_NOTE  # under the bottom row only
     assert not any("exactly 0" in t for t in texts)
 
 
@@ -204,3 +205,49 @@ def test_too_large_batch_size_is_rejected_with_exit_code_2(tmp_path):
     result = CliRunner().invoke(cli, ["run", "gd-variants", "--device", "cpu", "--batch-size", "4", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "--batch-size" in result.output and "1<=x<=3" in result.output
+
+
+def loss_curve_legends(monkeypatch, run_lesson, *args: str) -> tuple[list[list[str]], dict]:
+    """Run gd-variants; the legend entries of loss_curves.png's four axes, and the run record."""
+    from nnlessons_gd_variants import lesson as gd_lesson
+
+    figures = []
+    build = gd_lesson.loss_curves_figure
+
+    def recording(rows):
+        figures.append(build(rows))
+        return figures[-1]
+
+    monkeypatch.setattr(gd_lesson, "loss_curves_figure", recording)
+    record = run_lesson("gd-variants", *args)
+    return [[t.get_text() for t in ax.get_legend().get_texts()] for ax in figures[0].axes], record
+
+
+def test_the_main_figure_gives_every_learning_rate_and_compares_like_with_like(monkeypatch, run_lesson):
+    """Legend and caption carry the run's own rates; the top row's unequal rates are named and explained,
+    and the bottom row runs all three at --equal-lr."""
+    legends, record = loss_curve_legends(monkeypatch, run_lesson)
+    own = ["batch GD (B=3), lr 0.1", "stochastic GD (B=1), lr 0.01", "mini-batch GD (B=2), lr 0.01"]
+    same = ["batch GD (B=3), lr 0.01", "stochastic GD (B=1), lr 0.01", "mini-batch GD (B=2), lr 0.01"]
+    assert legends == [own, own, same, same]
+    caption = record["captions"]["loss_curves.png"]
+    epochs = record["metrics"]["epochs_to_tolerance"]
+    assert "each variant's own learning rate: batch GD 0.1, SGD 0.01 and mini-batch GD 0.01." in caption
+    assert "These are the notes' rates (the options' defaults), kept to reproduce the notes' plot" in caption
+    assert "batch GD's rate is 10 times SGD's and 10 times mini-batch's, so the top row does not compare" in caption
+    assert (f"Batch GD needs {epochs['own_lr']['batch']:.1f} epochs at lr 0.1 and "
+            f"{epochs['equal_lr']['batch']:.1f} at lr 0.01.") in caption
+    assert "Bottom row, like with like: all three at lr 0.01." in caption
+    assert "batch in the top row, SGD in the bottom row" in caption  # the --quick run's own winners
+    assert epochs["own_lr"]["batch"] < epochs["equal_lr"]["batch"]  # the rate alone moves batch GD
+
+
+def test_the_main_figure_follows_the_rates_given(monkeypatch, run_lesson):
+    legends, record = loss_curve_legends(monkeypatch, run_lesson, "--batch-lr", "0.05", "--equal-lr", "0.02")
+    assert legends[0][0] == "batch GD (B=3), lr 0.05" and legends[2] == [
+        "batch GD (B=3), lr 0.02", "stochastic GD (B=1), lr 0.02", "mini-batch GD (B=2), lr 0.02"]
+    caption = record["captions"]["loss_curves.png"]
+    assert "These are the rates this run was given: batch GD's rate is 5 times SGD's" in caption
+    assert "notes' rates" not in caption and "all three at lr 0.02" in caption
+    _, equal = loss_curve_legends(monkeypatch, run_lesson, "--batch-lr", "0.01")
+    assert "The three rates are equal, so both rows compare like with like." in equal["captions"]["loss_curves.png"]

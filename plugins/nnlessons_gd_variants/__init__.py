@@ -83,10 +83,16 @@ epochs each needs in both comparisons.
   three are close, but batch GD makes one update per epoch where SGD makes three.
   The run names the winner of each comparison from its own numbers.
 - **`loss_curves.png`**: the loss on all samples after every update, against
-  update step (left) and epoch (right), on a log scale. Straight lines on a log
-  axis mean a constant shrink factor, as derived above. Per update, mini-batch
-  beats SGD; per epoch, SGD beats mini-batch: which is "faster" depends on what
-  you count.
+  update step (left) and epoch (right), on a log scale, in two rows; the legend
+  and the caption give each curve's learning rate, read from the run's options.
+  The top row uses each variant's own rate, by default the notes' (batch GD
+  `--batch-lr 0.1`, the others 0.01), kept so that you can recognise the notes'
+  plot: there batch GD's rate is ten times the others', so the top row does not
+  compare like with like, and the caption says so with the run's ratio. The
+  bottom row runs all three at one rate (`--equal-lr`), like with like. Straight
+  lines on a log axis mean a constant shrink factor, as derived above. Per
+  update, mini-batch beats SGD; per epoch, SGD beats mini-batch: which is
+  "faster" depends on what you count.
 - **Step 4 and `sgd_per_sample_loss.png`**: SGD's loss *looks* noisy when you
   record the loss of the sample just used, as the notes do: it went up at 200 of
   the 300 updates. The loss on all three samples never went up once. The

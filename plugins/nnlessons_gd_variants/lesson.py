@@ -42,6 +42,11 @@ class Variant:
     lr: float
 
 
+def legend_label(v: Variant) -> str:
+    """A plot legend's entry: the variant, its batch size and its learning rate."""
+    return f"{v.label}, lr {v.lr:g}"
+
+
 def variants_from(ctx: RunContext, n_samples: int) -> list[Variant]:
     p = ctx.params
     return [
@@ -146,8 +151,19 @@ def fewest_epochs(epochs: dict[str, float | None], variants: list[Variant]) -> s
     return " and ".join(name for name, value in reached.items() if value == best)
 
 
+@dataclass
+class RateComparison:
+    """The three variants at one learning rate, and the fewest-epochs winner of each comparison."""
+
+    equal: list[Variant]
+    equal_runs: dict[str, Descent]
+    own_best: str
+    equal_best: str
+    metrics: dict[str, Any]
+
+
 def compare_learning_rates(ctx: RunContext, x: torch.Tensor, y: torch.Tensor, variants: list[Variant],
-                           runs: dict[str, Descent]) -> dict[str, Any]:
+                           runs: dict[str, Descent]) -> RateComparison:
     """Epochs to the tolerance with each variant's own learning rate and with one rate for all three."""
     equal = [replace(v, lr=ctx.params.equal_lr) for v in variants]
     equal_runs = run_variants(ctx, x, y, equal)
@@ -169,10 +185,47 @@ def compare_learning_rates(ctx: RunContext, x: torch.Tensor, y: torch.Tensor, va
     if own_best != equal_best:
         ctx.console.print("Which variant is fastest per epoch depends on the learning rates being compared: "
                           "a variant given a larger rate than the others can win for that reason alone.")
-    return {
+    return RateComparison(equal, equal_runs, own_best, equal_best, {
         "epochs_to_tolerance": {"own_lr": only_reached(own_epochs), "equal_lr": only_reached(equal_epochs)},
         "updates_to_tolerance_equal_lr": reached_within_tolerance(equal_runs),
-    }
+    })
+
+
+def rates_text(variants: list[Variant]) -> str:
+    """'batch GD 0.1, SGD 0.01 and mini-batch GD 0.01': each variant's learning rate, from the run's parameters."""
+    named = [f"{v.short}{' GD' if v.name != 'sgd' else ''} {v.lr:g}" for v in variants]
+    return ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def notes_rates() -> dict[str, float]:
+    """The notes' learning rates: the defaults of --batch-lr, --sgd-lr and --minibatch-lr."""
+    from nnlessons_gd_variants import nnlessons_lesson_info
+
+    defaults = {option.name: option.default for option in nnlessons_lesson_info().options}
+    return {"batch": defaults["batch_lr"], "sgd": defaults["sgd_lr"], "minibatch": defaults["minibatch_lr"]}
+
+
+def loss_curves_caption(n_samples: int, variants: list[Variant], comparison: RateComparison) -> str:
+    """The main figure's caption: the rates of both rows, why the top row's differ, and what each row shows."""
+    batch, others = variants[0], variants[1:]
+    epochs = comparison.metrics["epochs_to_tolerance"]
+    if all(v.lr == batch.lr for v in others):
+        why = "The three rates are equal, so both rows compare like with like."
+    else:
+        origin = ("These are the notes' rates (the options' defaults), kept to reproduce the notes' plot"
+                  if {v.name: v.lr for v in variants} == notes_rates() else "These are the rates this run was given")
+        ratios = " and ".join(f"{batch.lr / v.lr:.3g} times {v.short}'s" for v in others)
+        why = f"{origin}: batch GD's rate is {ratios}, so the top row does not compare like with like."
+        if "batch" in epochs["own_lr"] and "batch" in epochs["equal_lr"]:
+            why += (f" Batch GD needs {epochs['own_lr']['batch']:.1f} epochs at lr {batch.lr:g} and "
+                    f"{epochs['equal_lr']['batch']:.1f} at lr {comparison.equal[0].lr:g}.")
+    return (
+        f"The loss on all {n_samples} samples after every update (log scale), counted in updates (left) and in "
+        f"epochs, one pass over the data (right). Top row, each variant's own learning rate: {rates_text(variants)}. "
+        f"{why} Bottom row, like with like: all three at lr {comparison.equal[0].lr:g}. Fewest epochs to "
+        f"|w - 2| < {TOLERANCE}: {comparison.own_best} in the top row, {comparison.equal_best} in the bottom row. "
+        f"Losses below {LOSS_FLOOR:g}, 0 included, are drawn at {LOSS_FLOOR:g}."
+    )
 
 
 def only_reached(epochs: dict[str, float | None]) -> dict[str, float]:
@@ -280,15 +333,16 @@ def run(ctx: RunContext) -> dict[str, Any]:
     ctx.heading("2. Batch, stochastic and mini-batch: one loop, three batch sizes")
     runs = run_variants(ctx, x, y, variants)
     print_summary(ctx, variants, runs)
-    labels = {v.name: v.label for v in variants}
-    ctx.save_figure(loss_curves_figure(runs, labels), "loss_curves.png", caption=(
-        f"The loss on all {x.shape[0]} samples after every update of the three variants (log scale), counted in "
-        "updates on the left and in epochs (one pass over the data) on the right. "
-        f"Losses below {LOSS_FLOOR:g}, 0 included, are drawn at {LOSS_FLOOR:g}."))
 
     ctx.heading("3. Why they converge at different speeds")
     shrink_diff = print_speeds(ctx, x, variants, runs)
-    speeds = compare_learning_rates(ctx, x, y, variants, runs)
+    comparison = compare_learning_rates(ctx, x, y, variants, runs)
+    rows = {f"each variant's own lr: {rates_text(variants)}": (runs, variants),
+            f"one lr for all three: {ctx.params.equal_lr:g}": (comparison.equal_runs, comparison.equal)}
+    ctx.save_figure(
+        loss_curves_figure({title: (rows_runs, {v.name: legend_label(v) for v in vs})
+                            for title, (rows_runs, vs) in rows.items()}),
+        "loss_curves.png", caption=loss_curves_caption(x.shape[0], variants, comparison))
 
     ctx.heading("4. Is SGD really noisy here?")
     increases = print_noise_check(ctx, variants, runs)
@@ -302,7 +356,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
         "final_loss": {name: run.full_loss[-1] for name, run in runs.items()},
         "total_updates": {name: run.total_updates for name, run in runs.items()},
         "updates_to_tolerance": reached_within_tolerance(runs),
-        **speeds,
+        **comparison.metrics,
         "grad_formula_max_abs_diff": grad_diff,
         "shrink_factor_max_abs_diff": shrink_diff,
         "loss_increases": increases,

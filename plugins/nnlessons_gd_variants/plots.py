@@ -24,28 +24,34 @@ def floored(values: list[float]) -> list[float]:
     return [max(v, LOSS_FLOOR) if v <= LOSS_CEILING else math.nan for v in values]
 
 
-def loss_curves_figure(runs: dict[str, Descent], labels: dict[str, str]) -> Figure:
-    """Full-data loss against update step (left) and against epoch (right), log scale."""
-    fig = Figure(figsize=(9.5, 4.4), layout="constrained")  # about 1050 px at dpi 110: readable in the docs column
-    by_step, by_epoch = fig.subplots(1, 2)
-    for name, run in runs.items():
-        steps = range(run.total_updates + 1)
-        epochs = [step / run.updates_per_epoch for step in steps]
-        by_step.plot(steps, floored(run.full_loss), label=labels[name], color=COLOURS[name])
-        by_epoch.plot(epochs, floored(run.full_loss), label=labels[name], color=COLOURS[name])
-    by_step.set_title("Loss on all samples after each update")
-    by_step.set_xlabel("update step")
-    by_epoch.set_title("Counted in epochs (passes over the data)")
-    by_epoch.set_xlabel("epoch")
-    for ax in (by_step, by_epoch):
-        ax.set_yscale("log")
-        ax.set_ylim(LOSS_FLOOR / 10, None)
-        # under the axis, where no curve can hide it
-        ax.annotate(FLOOR_NOTE, xy=(0.5, 0), xycoords="axes fraction", xytext=(0, -38), textcoords="offset points",
-                    ha="center", va="top", fontsize=9, color="dimgrey")
-        ax.set_ylabel("mean squared error (log scale)")
-        ax.grid(True, which="major", alpha=0.3)
-        ax.legend()
+def loss_curves_figure(rows: dict[str, tuple[dict[str, Descent], dict[str, str]]]) -> Figure:
+    """Full-data loss against update step (left) and against epoch (right), log scale: one row per comparison.
+
+    `rows` maps a row's title (its learning rates) to its runs and their legend labels (which carry each lr).
+    """
+    fig = Figure(figsize=(9.5, 4.0 * len(rows) + 0.4), layout="constrained")  # about 1050 px wide at dpi 110
+    subfigs = fig.subfigures(len(rows), 1, squeeze=False)[:, 0]
+    for row, (subfig, (title, (runs, labels))) in enumerate(zip(subfigs, rows.items())):
+        subfig.suptitle(title, fontsize=11, fontweight="bold")
+        by_step, by_epoch = subfig.subplots(1, 2)
+        for name, run in runs.items():
+            steps = range(run.total_updates + 1)
+            epochs = [step / run.updates_per_epoch for step in steps]
+            by_step.plot(steps, floored(run.full_loss), label=labels[name], color=COLOURS[name])
+            by_epoch.plot(epochs, floored(run.full_loss), label=labels[name], color=COLOURS[name])
+        by_step.set_title("Loss on all samples after each update")
+        by_step.set_xlabel("update step")
+        by_epoch.set_title("Counted in epochs (passes over the data)")
+        by_epoch.set_xlabel("epoch")
+        for ax in (by_step, by_epoch):
+            ax.set_yscale("log")
+            ax.set_ylim(LOSS_FLOOR / 10, None)
+            if row == len(rows) - 1:  # under the bottom axes, where no curve can hide it
+                ax.annotate(FLOOR_NOTE, xy=(0.5, 0), xycoords="axes fraction", xytext=(0, -38),
+                            textcoords="offset points", ha="center", va="top", fontsize=9, color="dimgrey")
+            ax.set_ylabel("mean squared error (log scale)")
+            ax.grid(True, which="major", alpha=0.3)
+            ax.legend(fontsize=9)
     return fig
 
 
