@@ -117,6 +117,8 @@ def test_mnist_benchmark_prints_the_three_lessons_side_by_side(tmp_path: Path) -
     done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "mnist.py"), "--mnist-dir", str(raw), "--train", "30",
                            "--test", "10", "--skip-recipes", "--cnn-seeds", "0,1"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    rows = [line for line in done.stdout.splitlines() if line.startswith("│")]
+    tuning, tested = done.stdout.split("Trained on all")  # recipes chosen on validation, then tested once
+    assert "Recipes compared on validation" in tuning and "chosen" in tuning and "test accuracy" not in tuning
+    rows = [line for line in tested.splitlines() if line.startswith("│") and line.split("│")[1].strip()]
     assert [row.split("│")[1].strip() for row in rows] == ["cnn-mnist", "cnn-mnist", "cnn-mnist", "mnist-mlp", "lstm-mnist"]
     assert all("%" in row for row in rows) and "29,178" in rows[0] and "61,706" in rows[2]

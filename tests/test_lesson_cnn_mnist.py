@@ -20,17 +20,19 @@ from nnlessons.cli import cli
 from nnlessons.mnist import load_mnist
 from nnlessons_cnn_mnist.augment import random_shifts, shift_images
 from nnlessons_cnn_mnist.comparison import ImagesAsRows, contender_model, contenders
-from nnlessons_cnn_mnist.lesson import EXACT, lesson_claims
+from nnlessons_cnn_mnist.lesson import EXACT, both_signs, lesson_claims, relative_change, split_sizes
 from nnlessons_cnn_mnist.models import (
     build,
     lenet_parameters_by_formula,
     parameter_count,
+    receptive_fields,
     small_cnn_parameters_by_formula,
 )
 from nnlessons_cnn_mnist.modes import batch_norm_numbers, dropout_numbers, mode_accuracy
 from nnlessons_cnn_mnist.recipes import Recipe, cnn_recipe
-from nnlessons_cnn_mnist.results import confusion_matrix, misclassified, most_confused_pairs
-from nnlessons_cnn_mnist.training import DigitData, fit, logits_of, make_schedule
+from nnlessons_cnn_mnist.results import confusion_matrix, misclassified, most_confused_pairs, tie_groups
+from nnlessons_cnn_mnist.training import DigitData, background, fit, logits_of, make_schedule, schedule_trace
+from nnlessons_cnn_mnist.without_data import channel_mismatch_message
 
 PNGS = {"lenet_shapes.png", "augmented_digits.png", "training.png", "confusion_matrix.png", "misclassified_digits.png",
         "first_layer_lenet.png", "first_layer_cnn.png", "comparison.png"}
@@ -172,6 +174,42 @@ def test_most_confused_pairs_largest_first_ties_by_true_then_predicted_no_zeros(
     assert most_confused_pairs(np.diag(np.full(10, 9))) == []
 
 
+def test_ties_count_every_cell_with_a_shown_count() -> None:
+    confusion = np.zeros((10, 10), dtype=int)
+    confusion[4, 9] = 6
+    confusion[7, 1] = confusion[3, 5] = confusion[3, 2] = confusion[8, 0] = 2
+    pairs = most_confused_pairs(confusion, top=3)  # (4, 9, 6), (3, 2, 2), (3, 5, 2): two more cells have 2
+    assert tie_groups(confusion, pairs) == {6: 1, 2: 4}
+
+
+def test_receptive_fields_grow_by_kernel_and_stride() -> None:
+    assert receptive_fields(build("cnn", 0)) == [("conv1", 3, 1), ("pool1", 4, 2), ("conv2", 8, 2), ("pool2", 10, 4),
+                                                 ("conv3", 18, 4), ("pool3", 22, 8)]
+    assert [f for _, f, _ in receptive_fields(build("lenet", 0))] == [5, 6, 14, 16]
+    # the definition: a conv3 unit's gradient reaches exactly an 18 x 18 square of the input
+    model = build("cnn", 0).eval()
+    x = torch.randn(1, 1, 28, 28, requires_grad=True)
+    model[:9](x)[0, :, 3, 3].sum().backward()  # conv1 ... conv3, a unit in the middle
+    rows, columns = torch.nonzero(x.grad[0, 0]).unbind(1)
+    assert (int(rows.max() - rows.min()) + 1, int(columns.max() - columns.min()) + 1) == (18, 18)
+
+
+def test_relative_change_and_filters_with_both_signs() -> None:
+    start = torch.ones(4, 3, 3)
+    assert relative_change(start * 1.5, start) == pytest.approx(0.5)
+    filters = np.stack([np.ones((3, 3)), -np.ones((3, 3)), np.eye(3) - 0.5])
+    assert both_signs(filters) == 1
+    random = build("cnn", 0).conv1.weight[:, 0].detach().numpy()
+    assert both_signs(random) == 16  # PyTorch's uniform start: every random 3x3 filter has both signs
+
+
+def test_channel_mismatch_is_pytorchs_own_message_and_split_sizes_fit() -> None:
+    message = channel_mismatch_message(CPU)
+    assert "expected input[1, 64, 28, 28] to have 1 channels, but got 64 channels instead" in message
+    assert split_sizes(300, 100, 60) == (45, 15) and split_sizes(10, 5, 60_000) == (10, 5)
+    assert sum(split_sizes(59_000, 2_000, 60_000)) == 60_000
+
+
 def test_misclassified_are_the_first_wrong_indices() -> None:
     predicted, true = torch.tensor([1, 2, 3, 4, 5, 6]), torch.tensor([1, 0, 3, 0, 0, 6])
     assert misclassified(predicted, true, 2).tolist() == [1, 3]
@@ -203,12 +241,26 @@ def test_fit_learns_the_tiny_digits_reproducibly_and_times_epochs_by_the_clock(t
     assert [r.batch_losses for r in first] == [r.batch_losses for r in second]
     assert [r.epoch for r in first] == [1, 2, 3, 4, 5, 6] and len(first[0].batch_losses) == 4  # 60 / 16
     assert all(r.seconds == 0.5 for r in first)  # read at each epoch's start and end only
-    assert first[-1].test_accuracy >= 0.9 and first[-1].train_loss < first[0].train_loss
+    assert first[-1].val_accuracy >= 0.9 and first[-1].train_loss < first[0].train_loss
+    assert build("cnn", 0).conv1.weight.is_contiguous()  # channels-last is the recipe's, set inside fit
+    one_epoch = Recipe(lr=1e-3, batch_size=32, epochs=1)
+    assert np.isnan(fit(build("cnn", 0), one_epoch, train, None, torch.Generator().manual_seed(2))[0].val_accuracy)
+
+
+def test_channels_last_gives_the_same_logits_and_the_background_is_standardised() -> None:
+    x = torch.rand(5, 1, 28, 28, generator=torch.Generator().manual_seed(0))
+    model = build("cnn", 0).eval()
+    with torch.no_grad():
+        plain = model(x)
+        model.to(memory_format=torch.channels_last)
+        fast = model(x.contiguous(memory_format=torch.channels_last))
+    assert torch.allclose(plain, fast, atol=1e-5)
+    assert background(cnn_recipe()) == pytest.approx(-0.1307 / 0.3081) and round(background(cnn_recipe()), 4) == -0.4242
 
 
 def test_one_cycle_warms_up_then_anneals() -> None:
     optimizer = torch.optim.Adam(torch.nn.Linear(2, 2).parameters(), lr=3e-3)
-    schedule = make_schedule(optimizer, cnn_recipe(), 100)
+    schedule = make_schedule(optimizer, cnn_recipe(lr=3e-3), 100)
     rates = []
     for _ in range(100):
         rates.append(optimizer.param_groups[0]["lr"])
@@ -217,6 +269,12 @@ def test_one_cycle_warms_up_then_anneals() -> None:
     assert rates[0] == pytest.approx(3e-3 / 25) and max(rates) == pytest.approx(3e-3, rel=1e-3)
     assert 25 <= int(np.argmax(rates)) <= 35 and rates[-1] < 1e-5
     assert make_schedule(optimizer, Recipe(lr=1e-3, batch_size=8, epochs=1), 10) is None
+
+
+def test_one_cycle_also_cycles_adams_beta1() -> None:
+    trace = schedule_trace(3e-3, 1000)
+    assert trace["lr_peak"] == pytest.approx(3e-3) and trace["lr_start"] == pytest.approx(3e-3 / 25)
+    assert (trace["beta1_start"], trace["beta1_at_peak"], trace["beta1_end"]) == pytest.approx((0.95, 0.85, 0.95))
 
 
 def test_logits_of_uses_eval_mode_and_restores_the_mode(tiny_mnist: Path) -> None:
@@ -263,7 +321,11 @@ def holding_metrics() -> dict:
             "bn_train_vs_eval_after_one_pass": 4.7,
             "dropout_kept_vs_scaled_max_rel_diff": 1e-7, "dropout_p": 0.3, "dropout_values": 50_000,
             "dropout_dropped_fraction": 0.301, "dropout_eval_is_identity": 1, "eval_alone_vs_batch_max_abs_diff": 4e-6,
-            "cnn_test_accuracy": 0.98}
+            "cnn_test_accuracy": 0.98, "standardised_background": -0.4242, "channel_mismatch_names_64_channels": 1,
+            "unbatched_conv1_shape": [6, 28, 28], "schedule_beta1_start": 0.95, "schedule_beta1_at_peak": 0.85,
+            "cnn_untrained_filters_with_both_signs": 16,
+            "cnn_relative_change_by_layer": {"conv1": 0.26, "conv2": 0.5, "conv3": 0.7},
+            "lenet_loss_gap": 0.05, "cnn_loss_gap": 0.01}
 
 
 def test_every_claim_holds_on_good_numbers_and_each_fails_on_a_bad_one() -> None:
@@ -271,7 +333,10 @@ def test_every_claim_holds_on_good_numbers_and_each_fails_on_a_bad_one() -> None
     for key, bad in (("lenet_pool2_channels", 6), ("bn_train_vs_formula_max_abs_diff", 1e-3),
                      ("bn_train_vs_eval_after_one_pass", 0.0), ("dropout_dropped_fraction", 0.7),
                      ("dropout_eval_is_identity", 0), ("eval_alone_vs_batch_max_abs_diff", 0.1),
-                     ("bn_running_vs_batch_after_many_passes", 0.01), ("cnn_test_accuracy", 0.1)):
+                     ("bn_running_vs_batch_after_many_passes", 0.01), ("cnn_test_accuracy", 0.1),
+                     ("standardised_background", 0.0), ("channel_mismatch_names_64_channels", 0),
+                     ("unbatched_conv1_shape", [64, 28, 28]), ("schedule_beta1_at_peak", 0.95),
+                     ("cnn_untrained_filters_with_both_signs", 0)):
         claims = lesson_claims({**holding_metrics(), key: bad})
         assert sum(not ok for *_, ok in claims) == 1, key
 
@@ -283,11 +348,24 @@ def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) 
     run = run_lesson("cnn-mnist", "--data-dir", str(tiny_mnist), "--no-download")
     m = run.metrics
     assert run.status == "ok" and run["threads"] == 1  # LessonInfo.cpu_threads
-    assert (run.params["train_images"], run.params["test_images"]) == (60, 30)  # asked 300 and 200 under --quick
+    # asked 300, 100 and 200 under --quick: the 60 tiny training images are cut 45 | 15
+    assert (run.params["train_images"], run.params["val_images"], run.params["test_images"]) == (45, 15, 30)
     assert run["params_adjusted"]["train_images"]["asked"] == 300
     assert m["claims_holding"] == m["claims_total"] == len(lesson_claims(m))
-    assert (m["n_train"], m["n_test"], m["lenet_parameters"], m["cnn_parameters"]) == (60, 30, 61_706, 29_178)
-    assert set(m["cnn_test_accuracy_by_epoch"]) == {"1", "2"}
+    assert (m["n_train"], m["n_val"], m["n_test"], m["lenet_parameters"], m["cnn_parameters"]) == (45, 15, 30, 61_706, 29_178)
+    assert set(m["cnn_val_accuracy_by_epoch"]) == {"1", "2"}
+    assert round(m["standardised_background"], 4) == -0.4242 and "but got 64 channels" in run.output
+    assert (m["schedule_beta1_start"], m["schedule_beta1_at_peak"]) == pytest.approx((0.95, 0.85))
+    for key in ("lenet", "cnn"):  # the gap table: validation minus train loss, both in eval() on every image
+        assert m[f"{key}_loss_gap"] == pytest.approx(m[f"{key}_val_loss"] - m[f"{key}_train_loss"])
+        changes = m[f"{key}_relative_change_by_layer"]
+        assert m[f"{key}_first_layer_relative_change"] == changes["conv1"] > 0
+        assert m[f"{key}_untrained_filters_with_both_signs"] == m[f"{key}_filters"]
+    assert m["cnn_receptive_field"]["conv3"] == 18 and m["lenet_receptive_field"]["conv2"] == 14
+    assert m["larger_gap"] == ("lenet" if m["lenet_loss_gap"] > m["cnn_loss_gap"] else "cnn")
+    for key in ("lenet", "cnn"):  # every shown count says how many cells share it
+        assert set(m[f"{key}_most_confused_ties"]) == {str(n) for n in m[f"{key}_most_confused"].values()}
+    assert "recipe" in m["comparison"]["cnn"] and m["comparison"]["cnn"]["recipe"] != m["comparison"]["mnist-mlp"]["recipe"]
     assert m["cnn_test_errors"] == round((1 - m["cnn_test_accuracy"]) * 30)
     assert sum(m["cnn_most_confused"].values()) <= m["cnn_test_errors"]
     assert set(m["comparison"]) == {"lenet", "cnn", "mnist-mlp", "lstm-mnist"}
@@ -324,3 +402,6 @@ def test_the_page_corrects_note_003_and_states_its_tolerances() -> None:
     assert "16@5x5" in page and "6@5x5" in page and "## Where the notes are wrong" in nnlessons_cnn_mnist.__doc__
     assert "modern variant" in page and "```math" in nnlessons_cnn_mnist.__doc__
     assert "typically" not in page  # observations come from the run, never from the page
+    assert "PyTorch 1.11" in page and "PyTorch 2 " not in page  # unbatched (C, H, W) input, since 1.11
+    assert "cycle_momentum" in page and "validation" in page and "measured once" in page
+    assert "look for nothing" not in page and "looking for nothing" not in page

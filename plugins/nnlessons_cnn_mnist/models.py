@@ -109,3 +109,24 @@ def small_cnn_parameters_by_formula() -> list[tuple[str, str, int]]:
 
 def first_conv(model: nn.Sequential) -> nn.Conv2d:
     return model.conv1
+
+
+def receptive_fields(model: nn.Sequential) -> list[tuple[str, int, int]]:
+    """(layer, receptive field in input pixels, jump) after every convolution and pooling layer of `model`.
+
+    A unit's receptive field is the square of input pixels that can change it: r grows by (k - 1) * jump at a
+    layer with kernel k, and the jump (input pixels between neighbouring units) is multiplied by the stride.
+    """
+    field, jump, rows = 1, 1, []
+    for name, layer in model.named_children():
+        if isinstance(layer, (nn.Conv2d, nn.MaxPool2d)):
+            kernel = layer.kernel_size if isinstance(layer.kernel_size, int) else layer.kernel_size[0]
+            stride = layer.stride if isinstance(layer.stride, int) else layer.stride[0]
+            field += (kernel - 1) * jump
+            jump *= stride
+            rows.append((name, field, jump))
+    return rows
+
+
+def conv_layers(model: nn.Sequential) -> list[tuple[str, nn.Conv2d]]:
+    return [(name, layer) for name, layer in model.named_children() if isinstance(layer, nn.Conv2d)]

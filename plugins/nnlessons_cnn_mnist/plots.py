@@ -53,17 +53,17 @@ def augmentation_figure(originals: np.ndarray, shifted: np.ndarray, shifts: np.n
 
 
 def training_figure(histories: dict[str, list[EpochResult]]) -> Figure:
-    """Loss of every batch and test accuracy after every epoch, one line per network."""
+    """Loss of every batch and validation accuracy after every epoch, one line per network."""
     fig = Figure(figsize=(9.5, 3.8), layout="constrained")
     loss_ax, accuracy_ax = fig.subplots(1, 2)
     for (name, results), color in zip(histories.items(), ("tab:orange", "tab:blue", "tab:green", "tab:red")):
         losses = [loss for result in results for loss in result.batch_losses]
         x = np.linspace(0, len(results), num=len(losses) + 1)[1:]
         loss_ax.plot(x, losses, color=color, alpha=0.5, linewidth=0.8, label=name)
-        accuracy_ax.plot([r.epoch for r in results], [100 * r.test_accuracy for r in results], "o-", color=color, label=name)
+        accuracy_ax.plot([r.epoch for r in results], [100 * r.val_accuracy for r in results], "o-", color=color, label=name)
     loss_ax.set_yscale("log")
     loss_ax.set(title="Training loss of every batch", xlabel="epoch", ylabel="cross-entropy (log scale)")
-    accuracy_ax.set(title="Test accuracy after each epoch", xlabel="epoch", ylabel="accuracy (%)")
+    accuracy_ax.set(title="Validation accuracy after each epoch", xlabel="epoch", ylabel="accuracy (%)")
     for ax in (loss_ax, accuracy_ax):
         ax.legend()
     return fig
@@ -126,26 +126,30 @@ def first_layer_figure(digit: np.ndarray, label: int, name: str, filters: dict[s
     for row, state in enumerate(("untrained", "trained")):
         weights, response = filters[state], maps[state]
         limit = float(np.abs(weights).max()) or 1.0
+        map_limit = float(np.abs(response).max()) or 1.0
         filter_ax, map_ax = fig.add_subplot(grid[2 * row, 1]), fig.add_subplot(grid[2 * row + 1, 1])
-        filter_ax.imshow(tiles(weights, columns), cmap="RdBu_r", vmin=-limit, vmax=limit)
-        filter_ax.set_title(f"{state}: the {count} filters, {weights.shape[1]}x{weights.shape[2]} (red +, blue -)",
+        shown = filter_ax.imshow(tiles(weights, columns), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        fig.colorbar(shown, ax=filter_ax, label="weight", shrink=0.9)
+        filter_ax.set_title(f"{state}: the {count} filters, {weights.shape[1]}x{weights.shape[2]} (red +, blue -, 0 white)",
                             fontsize=10)
-        map_ax.imshow(tiles(response, columns, gap=2), cmap="viridis")
-        map_ax.set_title(f"{state}: their feature maps of the digit", fontsize=10)
+        shown = map_ax.imshow(tiles(response, columns, gap=2), cmap="RdBu_r", vmin=-map_limit, vmax=map_limit)
+        fig.colorbar(shown, ax=map_ax, label="output", shrink=0.9)
+        map_ax.set_title(f"{state}: their feature maps of the digit (before BatchNorm and ReLU)", fontsize=10)
         filter_ax.set_axis_off()
         map_ax.set_axis_off()
     fig.suptitle(f"{name}: the first convolution layer, before and after training", fontsize=11)
     return fig
 
 
-def comparison_figure(names: list[str], parameters: list[int], accuracies: list[float]) -> Figure:
-    """Test accuracy against parameter count, one point per model."""
-    fig = Figure(figsize=(6.5, 4.2), layout="constrained")
+def comparison_figure(names: list[str], parameters: list[int], accuracies: list[float], recipes: list[str]) -> Figure:
+    """Test accuracy against parameter count, one point per model, each labelled with the recipe it was trained with."""
+    fig = Figure(figsize=(7.5, 4.6), layout="constrained")
     ax = fig.subplots()
     ax.scatter(parameters, [100 * a for a in accuracies], color="tab:blue")
-    for name, x, y in zip(names, parameters, accuracies):
-        ax.annotate(name, (x, 100 * y), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    for name, x, y, recipe in zip(names, parameters, accuracies, recipes):
+        ax.annotate(f"{name}\n{recipe}", (x, 100 * y), textcoords="offset points", xytext=(6, 4), fontsize=8)
     ax.set_xscale("log")
-    ax.set(title="Same training and test digits: accuracy vs size", xlabel="parameters (log scale)",
-           ylabel="test accuracy (%)")
+    ax.margins(x=0.35, y=0.15)
+    ax.set(title="Same digits, each network with its own lesson's recipe: accuracy vs size",
+           xlabel="parameters (log scale)", ylabel="test accuracy (%)")
     return fig

@@ -26,3 +26,13 @@ def most_confused_pairs(confusion: np.ndarray, top: int = 5) -> list[tuple[int, 
 def misclassified(predicted: torch.Tensor, true: torch.Tensor, limit: int) -> np.ndarray:
     """Indices of the first `limit` test digits the model got wrong, in test order."""
     return torch.nonzero(predicted != true).flatten()[:limit].cpu().numpy()
+
+
+def tie_groups(confusion: np.ndarray, pairs: list[tuple[int, int, int]]) -> dict[int, int]:
+    """For each count shown in `pairs`, how many off-diagonal cells of `confusion` have it (shown or not).
+
+    A count held by more than one cell is a tie: the order among those cells says nothing, and where the
+    list stops inside a tie, cells with the same count are left out only by the tie-break.
+    """
+    off = confusion[~np.eye(len(confusion), dtype=bool)]
+    return {count: int((off == count).sum()) for count in sorted({count for *_, count in pairs}, reverse=True)}

@@ -97,12 +97,43 @@ def show_small_cnn(ctx: RunContext, cnn: nn.Module, images: torch.Tensor) -> dic
             "cnn_buffers": sum(b.numel() for name, b in cnn.named_buffers() if "running" in name)}
 
 
+def channel_mismatch_message(device: torch.device) -> str:
+    """PyTorch's own error for a batch (64, 28, 28) fed to Conv2d(1, 6, 5): read as one image with 64 channels."""
+    conv = nn.Conv2d(1, 6, kernel_size=5, padding=2).to(device)
+    try:
+        conv(torch.zeros(64, 28, 28, device=device))
+    except RuntimeError as error:
+        return str(error).strip().splitlines()[0]
+    return ""
+
+
+def show_input_rules(ctx: RunContext, lenet: nn.Module) -> dict[str, Any]:
+    """What the zero padding adds after standardising, and what Conv2d does with a batch that lacks its channel."""
+    blank = standardize(torch.zeros((), device=ctx.device)).item()  # a background pixel as the network reads it
+    with torch.no_grad():
+        unbatched = list(lenet.conv1(torch.zeros(1, 28, 28, device=ctx.device)).shape)  # (C, H, W) accepted
+    message = channel_mismatch_message(ctx.device)
+    ctx.table("What the first convolution is given", ["what", "computed"], [
+        ("a background pixel (0) after standardising, (0 - 0.1307) / 0.3081", f"{blank:.4f}"),
+        ("what padding=2 (LeNet) and padding=1 (small CNN) add around the standardised digit", "0.0"),
+        ("unbatched input (1, 28, 28) through LeNet's conv1 gives", str(unbatched)),
+        ("a batch (64, 28, 28) without unsqueeze(1), through Conv2d(1, 6, 5)", message or "no error"),
+    ], caption=f"the padding is applied to the standardised digit: its zeros are not background ({blank:.4f}) but a "
+               f"frame {-blank:.4f} brighter than the paper; the networks learn with it. A (C, H, W) input is one "
+               f"unbatched image (accepted since PyTorch 1.11), so 64 digits without their channel read as one image "
+               f"with 64 channels")
+    return {"standardised_background": blank, "unbatched_conv1_shape": unbatched,
+            "channel_mismatch_error": int(bool(message)),
+            "channel_mismatch_names_64_channels": int("but got 64 channels" in message)}
+
+
 def networks_before_data(ctx: RunContext, lenet: nn.Module, cnn: nn.Module) -> dict[str, Any]:
-    """Step 1: both networks' layer tables, LeNet's shapes against the notes, parameters by formula."""
+    """Step 1: both networks' layer tables, LeNet's shapes against the notes, parameters by formula, the input rules."""
     ctx.heading("1. Two CNNs before any data: LeNet-5 (modern variant) and a small modern CNN")
     images = drawn_batch(ctx.device)  # (4, 1, 28, 28)
     metrics = show_lenet(ctx, lenet, images)
     metrics |= show_small_cnn(ctx, cnn, images)
+    metrics |= show_input_rules(ctx, lenet)
     return metrics
 
 
