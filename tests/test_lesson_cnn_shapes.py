@@ -42,7 +42,7 @@ from nnlessons_cnn_shapes.original_lenet import (
 )
 from nnlessons_cnn_shapes.plots import tile_maps
 from nnlessons_cnn_shapes.report import Claim, print_claims
-from nnlessons_cnn_shapes.step_edge_filters import edge_filters, uniform_windows
+from nnlessons_cnn_shapes.step_edge_filters import FLAT_LEVELS, edge_filters, flat_window_outputs, uniform_windows
 from nnlessons_cnn_shapes.step_random_checks import compare_once, draw_setting
 
 CPU = torch.device("cpu")
@@ -293,9 +293,20 @@ def test_quick_run_checks_every_claim(run_lesson):
     assert metrics["lenet1998_trainable_params"] == 60_000 and metrics["lenet1998_c3_params"] == 1_516
     assert metrics["lenet_fc1_share"] == pytest.approx(48_120 / 61_706)
     assert metrics["diff_c5_as_conv"] < 1e-5
-    # hand-made edge filters give 0 on flat windows; step 7's random filters give their bias
-    assert metrics["edge_filters_flat_windows"] > 100
-    assert metrics["edge_filters_max_abs_on_flat"] < 1e-6 < metrics["random_filters_min_abs_on_flat"]
+    # on flat windows of any value v the edge filters give 0 and step 7's random filters, bias left out, v * (their
+    # weight sum): not 0 once v != 0. The digit's own flat windows are all background (v = 0), where any filter
+    # without a bias gives 0, so the digit alone cannot separate them.
+    assert metrics["flat_levels"] == [0.0, 0.25, 0.5, 1.0]
+    assert metrics["flat_window_formula_max_abs_diff"] < 1e-6
+    assert metrics["edge_filters_max_abs_on_flat_levels"] < 1e-6 < metrics["random_filters_no_bias_min_abs_on_nonzero_flat"]
+    assert metrics["random_filters_no_bias_max_abs_on_background"] == 0
+    assert metrics["edge_filters_flat_windows"] > 100 and metrics["digit_flat_window_values"] == [0.0]
+    assert metrics["edge_filters_max_abs_on_flat"] < 1e-6
+    assert metrics["random_filters_on_digit_flat_formula_max_abs_diff"] < 1e-6
+    text = " ".join(record.output.split())
+    assert (f"Every flat window of the drawn '7' is background (v = 0). There any filter without a bias gives 0, "
+            "random or not") in text
+    assert f"(smallest |output| {metrics['random_filters_no_bias_min_abs_on_nonzero_flat']:.3g})" in text
     check_page_against(metrics)
     pngs = sorted(p.rsplit("/", 1)[-1] for p in record["artifacts"] if p.endswith(".png"))
     assert pngs == ["feature_maps_conv.png", "feature_maps_edges.png", "feature_maps_pool.png"]
@@ -313,6 +324,8 @@ def check_page_against(metrics: dict) -> None:
             f"variant's {metrics['lenet_param_count']:,}") in page
     assert "almost all parameters" not in page and "wants a 4-D float tensor" not in page
     assert "modern variant of LeNet-5" in page and "random filters, never trained" in page
+    assert "step 7's random filters give their bias there instead" not in page  # true of any filter without a bias
+    assert "its flat windows are all background, v = 0" in page and metrics["digit_flat_window_values"] == [0.0]
 
 
 # ---- the three new pieces: input ranks, the 1998 LeNet-5, edge filters ----------------------------
@@ -362,6 +375,25 @@ def test_edge_filters_sum_to_zero_and_ignore_flat_windows():
     maps = F.conv2d(image.view(1, 1, 28, 28), weight)[0]
     assert maps[:, flat].abs().max() == 0  # flat windows of 0s and of 1s: the +-1 weights cancel exactly
     assert maps[0, 6:10].abs().min() > 0 and maps[1].abs().max() == 0  # the horizontal filter sees it, the vertical not
+
+
+@pytest.mark.parametrize("value", [0.0, 0.25, 0.5, 1.0, -0.7, 3.3])
+def test_on_a_flat_window_of_any_value_an_edge_filter_gives_0_and_a_random_one_does_not(value):
+    """v * (sum of weights): 0 for the edge filters at every v; for random filters (no bias) only at v = 0."""
+    edges = torch.stack(list(edge_filters().values()))[:, None]  # (3, 1, 5, 5)
+    with torch.random.fork_rng():
+        torch.manual_seed(3)
+        random = torch.nn.Conv2d(1, 8, 5, bias=False).weight.detach()  # (8, 1, 5, 5)
+    window = torch.full((1, 1, 5, 5), value)
+    assert F.conv2d(window, edges).abs().max() < 1e-6
+    by_conv = F.conv2d(window, random).flatten()  # (8,)
+    assert torch.allclose(by_conv, value * random.sum(dim=(1, 2, 3)), atol=1e-6)
+    assert bool(by_conv.abs().min() > 1e-4) is (value != 0)
+    levels = (0.0, value) if value else (0.0,)
+    outputs = flat_window_outputs(torch.cat([edges, random]), levels)  # the lesson's own helper: (11, L)
+    assert tuple(outputs.shape) == (11, len(levels)) and torch.equal(outputs[:, 0], torch.zeros(11))
+    assert torch.allclose(outputs[:, -1], F.conv2d(window, torch.cat([edges, random])).flatten())
+    assert 0.0 in FLAT_LEVELS and any(v != 0 for v in FLAT_LEVELS)
 
 
 @pytest.mark.parametrize(

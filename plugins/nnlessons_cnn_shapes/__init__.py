@@ -134,11 +134,18 @@ and still change the numbers), and return the last layer's raw scores.
   means) and negative responses fade.
 - Step 8 and `feature_maps_edges.png`: three filters made by hand to mean
   something, weights of -1, 0 and 1 summing to 0 (brightness growing downwards, to
-  the right, across the diagonal). On every flat patch of the image they give 0,
-  and they answer only on the edges of strokes in their direction, red on one
-  side, blue on the other; step 7's random filters give their bias there instead
-  (the table prints both). A filter that detects something is either made by hand,
-  like these, or learned in training; nothing trained step 7's filters.
+  the right, across the diagonal). On a flat 5x5 window, every pixel the same
+  value v, a filter without its bias gives v times the sum of its weights: 0 for
+  an edge filter whatever v is, not 0 for a random filter unless v = 0. The digit
+  cannot show that difference: its flat windows are all background, v = 0, where
+  every filter without a bias gives 0 and a random filter only adds its bias (the
+  run prints the values of the digit's flat windows). So the step also tries flat
+  windows of value 0, 0.25, 0.5 and 1: the first table prints each filter's
+  weight sum and its output at each v, the edge filters' 0 at every v next to
+  the random filters' v times their sum. On the digit the edge filters answer
+  only on the edges of strokes in their direction, red on one side, blue on the
+  other. A filter that detects something is either made by hand, like these, or
+  learned in training; nothing trained step 7's filters.
 
 ## Pitfalls
 

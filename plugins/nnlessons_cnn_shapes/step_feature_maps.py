@@ -20,11 +20,16 @@ IMAGE_SIZE = 28
 KERNEL = 5
 
 
+def random_conv(ctx: RunContext) -> nn.Conv2d:
+    """Step 7's Conv2d(1, N, 5), freshly initialised: the same seed draws the same filters every time."""
+    with ctx.seeded(5):
+        return nn.Conv2d(1, ctx.params.feature_maps, kernel_size=KERNEL).to(ctx.device)
+
+
 def digit_feature_maps(ctx: RunContext) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The drawn digit (28, 28), its conv maps (1, C, 24, 24) and pooled maps (1, C, 12, 12), on ctx.device."""
     image = draw_digit(ctx.params.digit, IMAGE_SIZE).to(ctx.device)  # (28, 28)
-    with ctx.seeded(5):  # the same seed draws the same filters
-        conv = nn.Conv2d(1, ctx.params.feature_maps, kernel_size=KERNEL).to(ctx.device)
+    conv = random_conv(ctx)
     pool = nn.MaxPool2d(kernel_size=2, stride=2).to(ctx.device)
     with torch.no_grad():
         maps = conv(image.view(1, 1, IMAGE_SIZE, IMAGE_SIZE))  # (1, C, 24, 24)
