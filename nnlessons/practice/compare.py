@@ -58,6 +58,8 @@ def describe_value(value: Any) -> str:
         if value.numel() <= SMALL:
             text += f" {values_text(value)}"
         return text
+    if isinstance(value, torch.Generator):
+        return f"torch.Generator seeded with {value.initial_seed()}"
     if isinstance(value, torch.optim.Optimizer):
         settings = ", ".join(f"{k}={v:g}" for k, v in value.defaults.items()
                              if k in ("lr", "momentum", "weight_decay") and isinstance(v, (int, float)) and (v or k == "lr"))

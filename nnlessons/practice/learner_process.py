@@ -59,7 +59,10 @@ def _prctl(option: int, value: int) -> bool:
 def zygote(channel: socket.socket) -> None:
     """Import torch, say so, then fork a reaper for each request until the judge closes the channel."""
     _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the judge is gone: so is the zygote, and then every reaper
-    import torch  # noqa: F401 - the point of the zygote: imported once, shared by every fork
+    import torch  # the point of the zygote: imported once, shared by every fork
+
+    # The first optimizer a process builds imports torch._dynamo (over a second): once here, not in every check.
+    torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
 
     signal.signal(signal.SIGCHLD, lambda *_: _reap_any())
     channel.sendall(b'{"ready": true}\n')
