@@ -23,7 +23,7 @@ from nnlessons.run_context import Params, RunContext
 from nnlessons_dataset_dataloader import batching, lesson, pitfalls, shuffling, throughput
 from nnlessons_dataset_dataloader.csv_table import generate_table, read_table, write_table
 from nnlessons_dataset_dataloader.dataset import CsvDataset
-from nnlessons_dataset_dataloader.model import build_classifier, evaluate, majority_accuracy
+from nnlessons_dataset_dataloader.model import build_classifier, evaluate, logit_loss_check, majority_accuracy
 
 LESSON = "dataset-dataloader"
 
@@ -158,8 +158,9 @@ def test_base_dataset_is_instantiable_but_has_no_items() -> None:
 
 def test_bce_accepts_a_column_target_and_refuses_a_flat_one() -> None:
     column, flat = pitfalls.bce_shape_outcomes(32, torch.device("cpu"))
-    assert not column.raised and float(column.result) == pytest.approx(math.log(2), abs=1e-6)  # BCE(0.5, 1) = ln 2
-    assert flat.raised and "target size" in flat.result
+    assert column.code.startswith("BCEWithLogitsLoss()(logits [32, 1]")  # the loss the lesson trains with
+    assert not column.raised and float(column.result) == pytest.approx(math.log(2), abs=1e-6)  # logit 0: ln 2
+    assert flat.raised and "Target size (torch.Size([32])) must be the same as input size" in flat.result
 
 
 def test_label_slices_have_the_shapes_the_lesson_prints() -> None:
@@ -254,21 +255,39 @@ def test_throughput_measures_at_least_the_requested_samples(dataset: CsvDataset)
 # ---- the classifier -----------------------------------------------------------------------------
 
 
-def test_classifier_shape_and_parameter_count() -> None:
+def test_classifier_outputs_a_logit_and_has_87_parameters() -> None:
     model = build_classifier(8)
     assert sum(p.numel() for p in model.parameters()) == (8 * 6 + 6) + (6 * 4 + 4) + (4 * 1 + 1)
-    out = model(torch.randn(32, 8))
-    assert out.shape == (32, 1) and bool(((out > 0) & (out < 1)).all())
+    assert isinstance(model[-1], torch.nn.Linear)  # no sigmoid after the last layer: BCEWithLogitsLoss applies it
+    with torch.no_grad():
+        model[-1].bias.fill_(5.0)  # a logit is any real number, not squashed into (0, 1)
+        out = model(torch.randn(32, 8))
+    assert out.shape == (32, 1) and bool((out > 1).any())
 
 
-def test_evaluate_and_majority_against_hand_counts() -> None:
+def test_evaluate_takes_logits_and_majority_against_hand_counts() -> None:
     model = torch.nn.Sequential(torch.nn.Identity())
     probabilities = torch.tensor([[0.9], [0.2], [0.7], [0.4]])
+    logits = torch.logit(probabilities)
     labels = torch.tensor([[1.0], [0.0], [0.0], [0.0]])
-    loss, accuracy = evaluate(model, probabilities, labels, torch.nn.BCELoss())
-    assert accuracy == pytest.approx(0.75)
-    assert loss == pytest.approx(torch.nn.functional.binary_cross_entropy(probabilities, labels).item())
+    loss, accuracy = evaluate(model, logits, labels, torch.nn.BCEWithLogitsLoss())
+    assert accuracy == pytest.approx(0.75)  # sigmoid(logit) > 0.5 predicts 1
+    assert loss == pytest.approx(torch.nn.functional.binary_cross_entropy(probabilities, labels).item(), abs=1e-6)
     assert majority_accuracy(torch.tensor([[0.0], [0.0], [1.0]]), labels) == pytest.approx(0.75)
+
+
+def test_logit_loss_check_computes_one_loss_two_ways_and_the_double_sigmoid() -> None:
+    model = torch.nn.Sequential(torch.nn.Identity())
+    logits = torch.tensor([[-4.0], [-0.5], [0.0], [2.0], [9.0]])
+    labels = torch.tensor([[0.0], [1.0], [0.0], [1.0], [1.0]])
+    check = logit_loss_check(model, logits, labels)
+    by_hand = -(labels * torch.log(torch.sigmoid(logits)) + (1 - labels) * torch.log(1 - torch.sigmoid(logits))).mean()
+    assert check["bce_with_logits"] == pytest.approx(by_hand.item(), abs=1e-6)
+    assert check["abs_diff"] < 1e-6 and check["predict_1_by_probability_vs_logit_disagree"] == 0
+    assert (check["min_logit"], check["max_logit"]) == (-4.0, 9.0)
+    assert 0.5 < check["min_sigmoid_twice"] < check["max_sigmoid_twice"] < 1 / (1 + math.exp(-1))
+    assert check["bce_with_logits_of_sigmoid"] == pytest.approx(torch.nn.functional.binary_cross_entropy_with_logits(
+        torch.sigmoid(logits), labels).item())
 
 
 def test_training_beats_the_majority_label_and_repeats_exactly(tmp_path: Path, dataset: CsvDataset) -> None:
@@ -309,6 +328,15 @@ def test_quick_run_records_every_claim(run_lesson) -> None:
     assert timings["waiting_speedup_over_workers0"]["waiting_workers0"] == 1.0
     assert not {"throughput_samples_per_second", "waiting_samples_per_second", "waiting_speedup_over_workers0"} & set(m)
     assert m["training"]["beats_majority"] == 1
+    # the model outputs logits, trained with BCEWithLogitsLoss; the sigmoid only reads probabilities
+    logits = m["training"]["logits"]
+    assert logits["bce_with_logits"] == m["training"]["final_test_loss"]  # evaluate() uses the training loss
+    assert logits["abs_diff"] < 1e-6 and logits["predict_1_by_probability_vs_logit_disagree"] == 0
+    assert logits["min_logit"] < 0 < logits["max_logit"] and 0 < logits["min_probability"] < logits["max_probability"] < 1
+    assert 0.5 < logits["min_sigmoid_twice"] and logits["max_sigmoid_twice"] < 0.7311
+    assert logits["bce_with_logits_of_sigmoid"] > logits["bce_with_logits"] + 0.1
+    text = " ".join(record.output.split())
+    assert "into (0.5, 0.731)" in text and "The first two losses are the same number" in text
     assert f"about {m['training']['majority_accuracy']:.2f} on the default held-out rows" in page_text()  # seed 0
     names = {Path(p).name for p in record["artifacts"]}
     assert {"table.csv", "throughput.png", "training.png"} <= names
@@ -319,6 +347,16 @@ def page_text() -> str:
     import nnlessons_dataset_dataloader
 
     return " ".join(nnlessons_dataset_dataloader.__doc__.split())
+
+
+def test_the_page_teaches_logits_and_bce_with_logits_as_the_classification_lesson_does() -> None:
+    page = page_text()
+    assert "a sigmoid after every layer" not in page and "trained with `BCELoss`" not in page
+    assert "it outputs a **logit**" in page and "It trains with `BCEWithLogitsLoss`" in page
+    assert "`torch.sigmoid` is applied only to read probabilities" in page
+    import nnlessons_dataset_dataloader
+
+    assert "BCEWithLogitsLoss" in nnlessons_dataset_dataloader.nnlessons_lesson_info().concepts
 
 
 def test_the_page_claims_no_timing_order_the_run_does_not_measure() -> None:

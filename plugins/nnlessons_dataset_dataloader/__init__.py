@@ -40,8 +40,9 @@ class CsvDataset(Dataset):
 
 `__init__` does the slow work once; `__getitem__` should be cheap because it
 runs once per sample per epoch. Keep the label as a column, `table[:, -1:]` or
-`table[:, [-1]]`: the model outputs shape `(B, 1)`, and `BCELoss` refuses a
-target of shape `(B,)`. The lesson runs both and prints the error.
+`table[:, [-1]]`: the model outputs logits of shape `(B, 1)`, and
+`BCEWithLogitsLoss` refuses a target of shape `(B,)`. The lesson runs both and
+prints the error.
 
 ## Batches per epoch
 
@@ -124,8 +125,16 @@ work can change their order, so read the ranking off your own run.
 
 ## The classifier
 
-An `F -> 6 -> 4 -> 1` network with a sigmoid after every layer, trained with
-`BCELoss` and Adam on the loader's batches, each batch moved to `--device`. A
+An `F -> 6 -> 4 -> 1` network, sigmoid activations between its layers and none
+after the last: it outputs a **logit**, any real number, whose sigmoid is
+`P(label = 1)`. It trains with `BCEWithLogitsLoss` and Adam on the loader's
+batches, each batch moved to `--device`. As the classification lesson shows,
+`BCEWithLogitsLoss` applies the sigmoid inside the loss, computed stably from
+the logit; `torch.sigmoid` is applied only to read probabilities (and a
+probability above 0.5 is the same as a logit above 0). After training the
+lesson computes both on the held-out rows: the logits' range, the
+probabilities' range, and `BCEWithLogitsLoss` on the logits against `BCELoss`
+on their sigmoids, the same number up to float32 rounding. A
 fifth of the rows is held out with a seeded `random_split`. The score to beat
 is *always answering the majority label* (about 0.63 on the default held-out
 rows). For the default data the lesson also prints the accuracy of the rule
@@ -152,12 +161,19 @@ splitting work across threads.
   fastest"; then the waiting dataset, with each worker count's samples per second
   relative to `num_workers=0` in this run.
 - Section 6 and `training.png`: the loss falling and held-out accuracy well
-  above the majority line.
+  above the majority line; the table of logits, their probabilities and the
+  two ways of computing the same loss.
 
 ## Pitfalls
 
-- **A label of shape `(N,)`**: `table[:, -1]` drops the column axis; `BCELoss`
-  then raises "Using a target size ... different to the input size".
+- **A label of shape `(N,)`**: `table[:, -1]` drops the column axis;
+  `BCEWithLogitsLoss` then raises "Target size ... must be the same as input
+  size".
+- **A sigmoid before `BCEWithLogitsLoss`**: the loss applies one itself, so the
+  outputs of a model ending in `nn.Sigmoid()` are squashed twice, into
+  (0.5, 0.731), and the loss measures something else; section 6 prints that
+  loss beside the right one. End the model with `Linear`, and call
+  `torch.sigmoid` only to read probabilities.
 - **`num_workers > 0` with a class defined inside a function or in an
   interactive session**: on macOS and Windows (and with the `forkserver` start
   method, Python 3.14's default on Linux) each worker imports the dataset's
@@ -184,7 +200,7 @@ splitting work across threads.
   workers cost or save on your machine. Several workers suit slow per-item
   loading that waits (files, network), bounded by the CPU cores.
 - "`xy[:, -1]` gives a list instead of a matrix": it gives a one-axis array of
-  shape `(N,)`; the problem is the missing column axis, which `BCELoss` rejects.
+  shape `(N,)`; the problem is the missing column axis, which the loss rejects.
 - Note 000 calls zeroing gradients and back-propagating in its `loss_batch`
   "batch normalization and dropout": they are neither; batch norm and dropout
   are layers, which that model does not have.
@@ -208,7 +224,7 @@ def nnlessons_lesson_info() -> LessonInfo:
         id="dataset-dataloader",
         title="Dataset, DataLoader and mini-batches",
         summary="A Dataset over a CSV, batch shapes and counts, shuffling with seeds, measured throughput, a small classifier.",
-        concepts=("Dataset", "DataLoader", "TensorDataset", "mini-batch", "shuffle", "num_workers", "BCELoss"),
+        concepts=("Dataset", "DataLoader", "TensorDataset", "mini-batch", "shuffle", "num_workers", "BCEWithLogitsLoss"),
         cpu_seconds=12,
         options=(
             Option("csv", str, "", "Path of your own numeric CSV, label 0/1 in the last column "

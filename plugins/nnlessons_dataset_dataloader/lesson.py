@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from nnlessons.run_context import RunContext
 from nnlessons_dataset_dataloader import batching, pitfalls, plots, shuffling, throughput
 from nnlessons_dataset_dataloader.csv_table import TRUE_BIAS, TRUE_WEIGHTS, generate_table, write_table
 from nnlessons_dataset_dataloader.dataset import CsvDataset
-from nnlessons_dataset_dataloader.model import build_classifier, majority_accuracy, train
+from nnlessons_dataset_dataloader.model import build_classifier, logit_loss_check, majority_accuracy, train
 
 BATCH_SIZES = (1, 16, 32, 64, 100)
 #: One item of the "waiting" dataset sleeps this long, standing in for reading one image file.
@@ -75,7 +76,7 @@ def show_dataset(ctx: RunContext, dataset: CsvDataset, path: Path) -> dict[str, 
 
 
 def show_label_shapes(ctx: RunContext, dataset: CsvDataset) -> dict[str, Any]:
-    """table[:, -1] vs table[:, [-1]], and what BCELoss does with each shape."""
+    """table[:, -1] vs table[:, [-1]], and what BCEWithLogitsLoss does with each shape."""
     table = torch.cat([dataset.features, dataset.labels], dim=1).numpy()  # (N, F + 1)
     flat_shape, column_shape = pitfalls.label_column_shapes(table)
     losses = pitfalls.bce_shape_outcomes(ctx.params.batch_size, ctx.device)
@@ -83,7 +84,7 @@ def show_label_shapes(ctx: RunContext, dataset: CsvDataset) -> dict[str, Any]:
         ("table[:, -1].shape", str(flat_shape)),
         ("table[:, [-1]].shape", str(column_shape)),
         *[(o.code, o.result) for o in losses],
-    ], caption="The model outputs (B, 1); BCELoss needs a target of exactly that shape.")
+    ], caption="The model outputs (B, 1) logits; BCEWithLogitsLoss needs a target of exactly that shape.")
     return {"bce_column_target_ok": int(not losses[0].raised), "bce_flat_target_rejected": int(losses[1].raised)}
 
 
@@ -242,8 +243,9 @@ def rule_accuracy(features: torch.Tensor, labels: torch.Tensor) -> float:
 
 
 def show_training(ctx: RunContext, dataset: CsvDataset, generated: bool) -> dict[str, Any]:
-    """Train F -> 6 -> 4 -> 1 with BCELoss on batches from the DataLoader; held-out accuracy vs the baseline."""
-    ctx.heading("6. Training a sigmoid classifier on the DataLoader's batches")
+    """Train F -> 6 -> 4 -> 1 (a logit out) with BCEWithLogitsLoss on the DataLoader's batches; held-out accuracy
+    vs the baseline, and the logits read as probabilities."""
+    ctx.heading("6. Training a classifier on the DataLoader's batches")
     train_rows, test_rows = split(dataset, ctx)
     test_features = dataset.features[test_rows.indices].to(ctx.device)  # (N_test, F), moved once
     test_labels = dataset.labels[test_rows.indices].to(ctx.device)  # (N_test, 1)
@@ -255,11 +257,13 @@ def show_training(ctx: RunContext, dataset: CsvDataset, generated: bool) -> dict
         log = train(model, loader, (test_features, test_labels), ctx.params.epochs, ctx.params.lr, ctx.device,
                     after_epoch=lambda loss: bar.advance(loss=loss))
     show_epochs(ctx, log.train_loss, log.test_loss, log.test_accuracy)
+    logits = show_logits(ctx, model, test_features, test_labels)
     metrics = {"train_rows": len(train_rows), "test_rows": len(test_rows), "batches_per_training_epoch": len(loader),
                "final_train_loss": log.train_loss[-1], "final_test_loss": log.test_loss[-1],
                "test_accuracy": log.test_accuracy[-1],
                "majority_accuracy": majority_accuracy(dataset.labels[train_rows.indices], dataset.labels[test_rows.indices])}
     metrics["beats_majority"] = int(metrics["test_accuracy"] > metrics["majority_accuracy"])
+    metrics["logits"] = logits
     if generated:
         metrics["generating_rule_accuracy"] = rule_accuracy(test_features, test_labels)
     show_accuracies(ctx, metrics)
@@ -271,6 +275,32 @@ def show_training(ctx: RunContext, dataset: CsvDataset, generated: bool) -> dict
         f"(after the epoch). Right: the held-out accuracy per epoch, ending at {metrics['test_accuracy']:.3f}, against "
         f"the accuracy of always answering the majority label ({metrics['majority_accuracy']:.3f}){rule_note}."))
     return {"training": metrics}
+
+
+def sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x))
+
+
+def show_logits(ctx: RunContext, model: torch.nn.Module, features: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+    """The trained model's outputs on the held-out rows: logits, the probabilities a sigmoid reads from them, and
+    BCEWithLogitsLoss against BCELoss on those probabilities."""
+    check = logit_loss_check(model, features, labels)
+    ctx.table(f"The model outputs logits: on the {features.shape[0]} held-out rows", ["quantity", "value"], [
+        ("logits, smallest .. largest", f"{check['min_logit']:.4g} .. {check['max_logit']:.4g}"),
+        ("torch.sigmoid(logits), smallest .. largest",
+         f"{check['min_probability']:.4g} .. {check['max_probability']:.4g}"),
+        ("rows where sigmoid(logit) > 0.5 and logit > 0 disagree", check["predict_1_by_probability_vs_logit_disagree"]),
+        ("BCEWithLogitsLoss()(logits, labels), as trained", check["bce_with_logits"]),
+        ("BCELoss()(torch.sigmoid(logits), labels)", check["bce_of_sigmoid"]),
+        ("|difference|", check["abs_diff"]),
+        ("pitfall, sigmoid twice: sigmoid(sigmoid(logits))",
+         f"{check['min_sigmoid_twice']:.4g} .. {check['max_sigmoid_twice']:.4g}"),
+        ("BCEWithLogitsLoss()(torch.sigmoid(logits), labels)", check["bce_with_logits_of_sigmoid"]),
+    ], caption="BCEWithLogitsLoss applies the sigmoid inside the loss, computed stably from the logit; the sigmoid "
+       "is applied only to read probabilities. The first two losses are the same number, up to float32 rounding. "
+       "Fed probabilities instead of logits, BCEWithLogitsLoss squashes them a second time, into "
+       f"({sigmoid(0.0):.3g}, {sigmoid(1.0):.3g}), and its loss (the last row) is another number.")
+    return check
 
 
 def show_accuracies(ctx: RunContext, metrics: dict[str, Any]) -> None:

@@ -1,4 +1,9 @@
-"""The small sigmoid classifier (F -> 6 -> 4 -> 1), its training loop over a DataLoader, and accuracy."""
+"""The small classifier (F -> 6 -> 4 -> 1, a logit out), its training loop over a DataLoader, and accuracy.
+
+The model ends in a Linear layer: its output is a logit (any real number), and BCEWithLogitsLoss
+applies the sigmoid inside the loss, the stable way the classification lesson teaches. A sigmoid
+is applied only to read a probability, never before the loss.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +16,11 @@ from torch.utils.data import DataLoader
 
 
 def build_classifier(n_features: int) -> nn.Sequential:
-    """F -> 6 -> 4 -> 1 with a sigmoid after every layer; the last one turns a score into P(label = 1)."""
+    """F -> 6 -> 4 -> 1, sigmoid hidden activations, and no sigmoid at the end: the output is the logit of P(label = 1)."""
     return nn.Sequential(
         nn.Linear(n_features, 6), nn.Sigmoid(),  # (B, 6)
         nn.Linear(6, 4), nn.Sigmoid(),  # (B, 4)
-        nn.Linear(4, 1), nn.Sigmoid(),  # (B, 1), each in (0, 1)
+        nn.Linear(4, 1),  # (B, 1): a logit, any real number; torch.sigmoid(logit) = P(label = 1)
     )
 
 
@@ -46,17 +51,38 @@ def train_one_epoch(model: nn.Module, loader: DataLoader, loss_fn: nn.Module, op
 
 @torch.no_grad()
 def evaluate(model: nn.Module, features: torch.Tensor, labels: torch.Tensor, loss_fn: nn.Module) -> tuple[float, float]:
-    """(loss, accuracy) on tensors already on the device; a probability above 0.5 predicts label 1."""
+    """(loss, accuracy) on tensors already on the device: the loss on the logits, and a probability
+    sigmoid(logit) above 0.5 predicts label 1."""
     model.eval()
-    probabilities = model(features)  # (N, 1)
-    predicted = (probabilities > 0.5).float()  # (N, 1)
-    return loss_fn(probabilities, labels).item(), (predicted == labels).float().mean().item()
+    logits = model(features)  # (N, 1)
+    predicted = (torch.sigmoid(logits) > 0.5).float()  # (N, 1): the sigmoid only to read probabilities
+    return loss_fn(logits, labels).item(), (predicted == labels).float().mean().item()
+
+
+@torch.no_grad()
+def logit_loss_check(model: nn.Module, features: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
+    """BCEWithLogitsLoss on the logits against BCELoss on sigmoid(logits), the same loss computed two ways;
+    the probabilities' range; and BCEWithLogitsLoss fed probabilities, the sigmoid applied twice."""
+    model.eval()
+    logits = model(features)  # (N, 1)
+    probabilities = torch.sigmoid(logits)  # (N, 1), in (0, 1)
+    with_logits = nn.BCEWithLogitsLoss()(logits, labels).item()
+    of_sigmoid = nn.BCELoss()(probabilities, labels).item()
+    squashed_twice = nn.BCEWithLogitsLoss()(probabilities, labels).item()  # the pitfall: a sigmoid before the loss
+    return {"bce_with_logits": with_logits, "bce_of_sigmoid": of_sigmoid, "abs_diff": abs(with_logits - of_sigmoid),
+            "bce_with_logits_of_sigmoid": squashed_twice,
+            "min_sigmoid_twice": torch.sigmoid(probabilities).min().item(),
+            "max_sigmoid_twice": torch.sigmoid(probabilities).max().item(),
+            "min_logit": logits.min().item(), "max_logit": logits.max().item(),
+            "min_probability": probabilities.min().item(), "max_probability": probabilities.max().item(),
+            "predict_1_by_probability_vs_logit_disagree": int(((probabilities > 0.5) != (logits > 0)).sum().item())}
 
 
 def train(model: nn.Module, loader: DataLoader, test: tuple[torch.Tensor, torch.Tensor], epochs: int, lr: float,
           device: torch.device, after_epoch: Callable[[float], None]) -> TrainingLog:
-    """Adam on BCELoss for `epochs` epochs; `after_epoch(loss)` drives the progress bar."""
-    loss_fn = nn.BCELoss().to(device)
+    """Adam on BCEWithLogitsLoss (the model outputs logits) for `epochs` epochs; `after_epoch(loss)` drives the
+    progress bar."""
+    loss_fn = nn.BCEWithLogitsLoss().to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     log = TrainingLog()
     for _ in range(epochs):

@@ -43,14 +43,14 @@ def label_column_shapes(table: np.ndarray) -> tuple[tuple[int, ...], tuple[int, 
 
 
 def bce_shape_outcomes(batch_size: int, device: torch.device) -> list[Outcome]:
-    """BCELoss wants the target shaped like the prediction: (B, 1) works, (B,) is refused."""
-    loss_fn = nn.BCELoss().to(device)
-    probabilities = torch.full((batch_size, 1), 0.5, device=device)  # (B, 1), what the model outputs
+    """BCEWithLogitsLoss wants the target shaped like the model's logits: (B, 1) works, (B,) is refused."""
+    loss_fn = nn.BCEWithLogitsLoss().to(device)
+    logits = torch.zeros(batch_size, 1, device=device)  # (B, 1), what the model outputs; sigmoid(0) = 0.5
     column = torch.ones(batch_size, 1, device=device)  # (B, 1)
     flat = torch.ones(batch_size, device=device)  # (B,)
     return [
-        _try(f"BCELoss()(pred {list(probabilities.shape)}, target {list(column.shape)})",
-             lambda: f"{loss_fn(probabilities, column).item():.6f}"),
-        _try(f"BCELoss()(pred {list(probabilities.shape)}, target {list(flat.shape)})",
-             lambda: f"{loss_fn(probabilities, flat).item():.6f}"),
+        _try(f"BCEWithLogitsLoss()(logits {list(logits.shape)}, target {list(column.shape)})",
+             lambda: f"{loss_fn(logits, column).item():.6f}"),
+        _try(f"BCEWithLogitsLoss()(logits {list(logits.shape)}, target {list(flat.shape)})",
+             lambda: f"{loss_fn(logits, flat).item():.6f}"),
     ]
