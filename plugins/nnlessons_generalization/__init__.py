@@ -104,7 +104,7 @@ lowest, and stops when `--patience` epochs in a row bring no new lowest; then it
 remembered weights:
 
 ```math
-e^* = \arg\min_{e \le E} \hat{R}_{\text{val}}(w_e), \qquad \text{stop at the first } E \text{ with } E - e^* \ge \text{patience}, \text{ return } w_{e^*}
+e^* = \text{argmin}_{e \le E}\, \hat{R}_{\text{val}}(w_e), \qquad \text{stop at the first } E \text{ with } E - e^* \ge \text{patience}, \text{ return } w_{e^*}
 ```
 
 The run trains every network for all `--epochs` (so the plots show the whole curve) and records
