@@ -22,10 +22,11 @@ from nnlessons.cli import cli
 from nnlessons.drawn_digit import draw_digits
 from nnlessons.run_context import Params, ProgressTask, RunContext
 from nnlessons_mnist_mlp import folder, route_timing
-from nnlessons_mnist_mlp.lesson import digits_to_show, lesson_claims
+from nnlessons_mnist_mlp.lesson import comparison_sentence, digits_to_show, fitted_sizes, lesson_claims
 from nnlessons_mnist_mlp.model import (
     MnistMLP,
     SoftmaxThenCrossEntropyNet,
+    confident_wrong_gradients,
     detached_weights,
     mlp_functional,
     softmax_pitfall_loss_floor,
@@ -99,6 +100,22 @@ def test_softmax_pitfall_floor_is_the_minimum_over_probability_vectors() -> None
     losses = F.cross_entropy(probabilities, labels, reduction="none")
     assert losses.min().item() >= floor - 1e-6
     assert F.cross_entropy(torch.eye(10), torch.arange(10)).item() == pytest.approx(floor, abs=1e-6)
+
+
+def test_a_confidently_wrong_digit_gets_almost_no_gradient_through_the_second_softmax() -> None:
+    wrong = confident_wrong_gradients(CPU)
+    z = torch.zeros(10)
+    z[1] = 10.0
+    p = torch.softmax(z, dim=0)
+    assert wrong["wrong_probability"] == pytest.approx(p[1].item())
+    # logits: softmax(z) - onehot(0), by hand
+    assert wrong["grad_norm_logits"] == pytest.approx((p - torch.eye(10)[0]).norm().item(), rel=1e-5)
+    assert wrong["grad_norm_logits"] == pytest.approx(math.sqrt(2), abs=1e-3)
+    # softmax -> loss: the loss's gradient on p, times the softmax's Jacobian diag(p) - p p^T
+    g_p = torch.softmax(p, dim=0) - torch.eye(10)[0]
+    by_hand = (torch.diag(p) - torch.outer(p, p)) @ g_p
+    assert wrong["grad_norm_softmax_pitfall"] == pytest.approx(by_hand.norm().item(), rel=1e-3)
+    assert wrong["grad_norm_softmax_pitfall"] < 1e-3 * wrong["grad_norm_logits"]
 
 
 # ---- steps 1-3, before any data: the drawn digits ---------------------------------------------
@@ -205,13 +222,29 @@ def test_train_learns_the_tiny_digits_and_records_every_step(data_root: Path) ->
 
     torch.manual_seed(0)
     train_data = TensorData(*load_mnist(data_root, train=True, download=False).to_device(CPU))
-    test_data = TensorData(*load_mnist(data_root, train=False, download=False).to_device(CPU))
-    history = train(MnistMLP(hidden=32), F.cross_entropy, train_data, test_data, epochs=4, batch_size=50,
+    val_data = TensorData(*load_mnist(data_root, train=False, download=False).to_device(CPU))  # held-out digits
+    history = train(MnistMLP(hidden=32), F.cross_entropy, train_data, val_data, epochs=4, batch_size=50,
                     lr=3e-3, generator=torch.Generator().manual_seed(0), bar=ProgressTask(None, None))
     assert history.steps_per_epoch == 4
-    assert len(history.step_losses) == 16 and len(history.test_accuracies) == 4
-    assert history.test_accuracies[-1] >= 0.9  # chance is 0.1
-    assert history.test_losses[-1] < history.test_losses[0]
+    assert len(history.step_losses) == 16 and len(history.val_accuracies) == 4
+    assert history.val_accuracies[-1] >= 0.9  # chance is 0.1
+    assert history.val_losses[-1] < history.val_losses[0]
+
+
+def test_plain_sgd_steps_by_lr_times_the_gradient_and_stops_after_max_steps(data_root: Path) -> None:
+    from nnlessons.mnist import load_mnist
+
+    data = TensorData(*load_mnist(data_root, train=True, download=False).to_device(CPU))
+    torch.manual_seed(0)
+    model = MnistMLP(hidden=8)
+    before = [p.detach().clone() for p in model.parameters()]
+    grads = torch.autograd.grad(F.cross_entropy(model(data.images[:200]), data.labels[:200]), list(model.parameters()))
+    history = train(model, F.cross_entropy, data, data, epochs=3, batch_size=200, lr=0.1,
+                    generator=torch.Generator().manual_seed(0), bar=ProgressTask(None, None), optimizer="sgd",
+                    max_steps=1)  # one batch of all 200 images: the order does not matter
+    assert len(history.step_losses) == 1 and len(history.val_accuracies) == 1  # stopped, measured once
+    for p, b, g in zip(model.parameters(), before, grads):
+        torch.testing.assert_close(p.detach(), b - 0.1 * g)
 
 
 # ---- the image folder -------------------------------------------------------------------------
@@ -345,8 +378,10 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     m = record["metrics"]
     assert record["params"]["epochs"] == 8
     assert record["threads"] == 1  # LessonInfo.cpu_threads: two threads collapse beside a busy core
-    assert (m["train_images"], m["test_images"]) == (200, 60)  # fewer on disk than asked: all of them
-    assert (record["params"]["train_images"], record["params"]["test_images"]) == (200, 60)  # ... and recorded so
+    # fewer on disk than asked (1,000 + 500 of 200): training and validation share them as asked, 2 to 1
+    assert (m["train_images"], m["val_images"], m["test_images"]) == (134, 66, 60)
+    assert [record["params"][k] for k in ("train_images", "val_images", "test_images")] == [134, 66, 60]  # recorded
+    assert m["train_val_overlap"] == 0
     assert m["images_megabytes"] == pytest.approx((200 + 60) * 784 / 1e6)
     assert m["imagefolder_files"] == 70
     assert m["imagefolder_batch_shape"] == {"batch": 64, "channels": 1, "height": 28, "width": 28}
@@ -361,11 +396,25 @@ def test_quick_run_backs_every_claim(run_lesson, data_root: Path) -> None:
     assert m["softmax_pitfall_loss_floor"] == pytest.approx(-1 + math.log(math.e + 9), abs=1e-6)
     assert m["softmax_pitfall_min_batch_loss"] >= m["softmax_pitfall_loss_floor"]
     assert m["softmax_sum_max_abs_diff"] <= 1e-6 and m["softmax_argmax_mismatches"] == 0
-    assert m["test_accuracy"] >= 0.8 > 0.1 == m["chance_accuracy"]
+    assert m["test_accuracy"] >= 0.8 > 0.1 == m["chance_accuracy"] and m["val_accuracy"] >= 0.8
     assert m["start_gradient_norm_softmax_pitfall"] < 0.2 * m["start_gradient_norm_logits"]  # about tenfold smaller
+    # the damage, where it exists: a confident mistake gets almost no gradient; SGD's step shrinks with the
+    # gradient, Adam's does not
+    assert m["confident_wrong_grad_norm_softmax_pitfall"] < 1e-3 * m["confident_wrong_grad_norm_logits"]
+    assert m["sgd_first_step_logits"] / m["sgd_first_step_softmax_pitfall"] == pytest.approx(
+        m["start_gradient_norm_logits"] / m["start_gradient_norm_softmax_pitfall"], rel=1e-4)
+    assert m["adam_first_step_logits"] / m["adam_first_step_softmax_pitfall"] == pytest.approx(1, abs=0.05)
+    assert m["sgd_steps"] == 3  # 134 images in batches of 64: one epoch, fewer than 300 steps
+    assert m["sgd_min_batch_loss_softmax_pitfall"] >= m["softmax_pitfall_loss_floor"]
+    text = " ".join(record.output.split())
+    for optimizer, budget, logits, pitfall in (
+            ("Adam", "one epoch", m["epoch1_val_accuracy"], m["softmax_pitfall_val_accuracy"]),
+            ("Plain SGD", "3 steps", m["sgd_val_accuracy_logits"], m["sgd_val_accuracy_softmax_pitfall"])):
+        assert comparison_sentence(optimizer, budget, logits, pitfall) in text  # the run's own numbers
+    assert "nothing above was chosen or compared on the test digits" in text
     assert m["flatten_position_mismatches"] == 0 and m["flatten_vs_reshape_max_abs_diff"] == 0
     assert m["flatten_with_channel_max_abs_diff"] == 0 and m["template_vs_linear_max_abs_diff"] <= 1e-6
-    assert m["claims_holding"] == m["claims_total"] == 13
+    assert m["claims_holding"] == m["claims_total"] == 17
     broken = dict(m, softmax_argmax_mismatches=1, imagefolder_pixel_max_abs_diff=1 / 255)
     assert [claim for claim, *_, holds in lesson_claims(broken) if not holds] == [
         "ImageFolder pixels == MNIST bytes / 255", "argmax(softmax) == argmax(logits) (mismatches)"]
@@ -404,26 +453,54 @@ def test_same_seed_same_numbers_even_in_the_same_folder(run_lesson, data_root: P
 def test_asking_for_more_images_than_the_data_holds_records_and_prints_the_number_used(tmp_path: Path, data_root: Path) -> None:
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["run", "mnist-mlp", "--device", "cpu", "--quick", "--json", *data_args(data_root),
-                                      "--train-images", "60000", "--test-images", "50", "--out", str(out)])
+                                      "--train-images", "54000", "--val-images", "6000", "--test-images", "50",
+                                      "--out", str(out)])
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
-    assert record["params"]["train_images"] == 200 and record["params"]["test_images"] == 50  # 50 of 60: as asked
-    assert record["params_adjusted"] == {
-        "train_images": {"asked": 60_000, "used": 200, "reason": "the training data holds 200 images"}}
-    assert "--train-images 200" in record["command"] and "60000" not in record["command"]
-    assert record["metrics"]["train_images"] == 200
+    assert record["params"]["train_images"] == 180 and record["params"]["val_images"] == 20  # 9 to 1, as asked
+    assert record["params"]["test_images"] == 50  # 50 of 60: as asked
+    reason = "the training data holds 200 images, shared by --train-images and --val-images in the proportion asked"
+    assert record["params_adjusted"] == {"train_images": {"asked": 54_000, "used": 180, "reason": reason},
+                                         "val_images": {"asked": 6_000, "used": 20, "reason": reason}}
+    assert "--train-images 180" in record["command"] and "54000" not in record["command"]
+    assert record["metrics"]["train_images"] == 180 and record["metrics"]["val_images"] == 20
     stderr = " ".join(result.stderr.split())  # the tables go to stderr under --json
-    assert "--train-images: 60,000 asked, 200 used: the training data holds 200 images." in stderr
-    assert stderr.count("60,000 asked") == 1  # one line during the run ...
+    assert f"--train-images: 54,000 asked, 180 used: {reason}." in stderr
+    assert stderr.count("54,000 asked") == 1  # one line during the run ...
     assert "Run settings changed during the run" in stderr  # ... and the setting as used at the end
-    assert "Re-run with: nnlessons run mnist-mlp" in stderr and "--train-images 200" in stderr
+    assert "Re-run with: nnlessons run mnist-mlp" in stderr and "--train-images 180" in stderr
 
 
 def test_asking_for_what_the_data_holds_changes_nothing(run_lesson, data_root: Path) -> None:
-    record = run_lesson("mnist-mlp", *data_args(data_root), "--train-images", "100", "--test-images", "60")
+    record = run_lesson("mnist-mlp", *data_args(data_root), "--train-images", "100", "--val-images", "100",
+                        "--test-images", "60")
     assert record["params_adjusted"] == {} and record["params"]["train_images"] == 100
-    assert record["metrics"]["train_images"] == 100
+    assert record["metrics"]["train_images"] == record["metrics"]["val_images"] == 100
 
+
+def test_validation_digits_stay_the_same_whatever_the_training_size() -> None:
+    assert fitted_sizes(55_000, 5_000, 60_000) == (55_000, 5_000)
+    assert fitted_sizes(1_000, 500, 200) == (134, 66)
+    assert fitted_sizes(10, 10, 15) == (8, 7)
+
+
+def test_more_training_and_validation_digits_than_the_training_file_is_refused(tmp_path: Path, data_root: Path) -> None:
+    result = invoke(*data_args(data_root), "--train-images", "56000", "--val-images", "5000",
+                    "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2 and "--train-images 56000 + --val-images 5000 is more than the 60,000" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_page_says_what_each_split_is_for() -> None:
+    import nnlessons_mnist_mlp
+
+    page = " ".join(nnlessons_mnist_mlp.__doc__.split())
+    assert "## Three splits: what each one is for" in nnlessons_mnist_mlp.__doc__
+    assert "**validation** (`--val-images`, 5,000): measured after every epoch" in page
+    assert "are measured once, after training, in step 8: nothing is chosen or compared on them" in page
+    assert "expected to get about 98%" not in page and "expected to end near 98%" not in page  # not measured here
+    assert "to see the damage" not in page  # step 7 says what it measures, on validation digits
+    assert "plain SGD would not" not in page  # now measured: both first steps, and 300 steps of SGD
 
 # ---- bad input: exit code 2 with a clear message ----------------------------------------------
 

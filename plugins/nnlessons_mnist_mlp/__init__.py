@@ -5,9 +5,8 @@ r"""A fully connected network (784 -> 256 -> 10) that reads handwritten digits: 
 An MNIST image is 28 x 28 grey pixels. Flatten it into a vector of `28 * 28 = 784` numbers and
 a plain multi-layer perceptron can classify it: one hidden layer of 256 units with ReLU, then 10
 outputs, one score per digit 0..9. No convolutions, no notion that neighbouring pixels belong
-together: the network sees 784 unrelated inputs. Trained on all 60,000 training images it is
-expected to get about 98% of the test digits right: the number every later model (a CNN, the LSTM
-of `lstm-mnist`) has to beat.
+together: the network sees 784 unrelated inputs. The test accuracy it reaches, printed once at the
+end of the run, is the baseline every later model (a CNN, the LSTM of `lstm-mnist`) has to beat.
 
 The lesson runs in eight steps, each printed under its own heading. The first three need no
 data: they run on four digits (0, 1, 3, 7) that the lesson draws itself, so they print and plot
@@ -18,12 +17,30 @@ code 2 and a message naming the missing files.
    parameter count, and what one hidden unit computes;
 2. the same network written with `torch.nn.functional` and as an `nn.Module`;
 3. why `CrossEntropyLoss` takes logits, not probabilities;
-4. load MNIST from the cache (downloaded once, checksums verified by torchvision);
+4. load MNIST from the cache (downloaded once, checksums verified by torchvision), as training,
+   validation and test digits;
 5. the notes' image-folder pipeline: write a few digits as PNG files, one folder per class, and
    read them back with `ImageFolder`, `transforms` and a `DataLoader`;
-6. training with Adam and the five-step loop;
-7. the notes' version (softmax inside the network) trained from the same start, to see the damage;
-8. softmax probabilities of a few test digits.
+6. training with Adam and the five-step loop, judged on the validation digits after every epoch;
+7. the notes' version (softmax inside the network) from the same start: what the second softmax does
+   to the loss, to the gradient, to Adam's steps and to plain SGD's, measured on the validation digits;
+8. the test digits, once: the trained network's accuracy, and softmax probabilities of a few of them.
+
+## Three splits: what each one is for
+
+MNIST comes as a training file (60,000 digits) and a test file (10,000). One seeded permutation of
+the training file is cut into two parts that share no image (the run prints their overlap, 0):
+
+- **train** (`--train-images`, 55,000): the only digits a gradient ever sees;
+- **validation** (`--val-images`, 5,000): measured after every epoch, and the digits every
+  comparison in the lesson is made on: how the epochs go (step 6), logits against the notes'
+  softmax (step 7). Choose epochs, a learning rate or a width on them, never on the test digits.
+
+The **test** digits (`--test-images`, 10,000, from the test file) are measured once, after
+training, in step 8: nothing is chosen or compared on them, so their accuracy is an honest estimate
+for digits the network has never seen. The `generalization` lesson measures what looking at the
+test digits to choose would cost. When the data holds fewer images than asked, training and
+validation share what there is in the proportion asked, and the run says so.
 
 ## Before any data: 784 inputs, and a hidden unit is a 28 x 28 template
 
@@ -79,22 +96,34 @@ untrained network and the drawn digits, and prints the differences (0 up to floa
 
 So the network must end with the last `Linear`, and the loss gets the logits. If you put a
 `Softmax` layer at the end and feed its output to `CrossEntropyLoss`, the loss applies a second
-softmax to numbers that are already between 0 and 1. The best such a loss can ever do, for a
-perfectly confident correct answer `p = (1, 0, ..., 0)`, is
+softmax to numbers that are already between 0 and 1. Step 7 measures what that does, from the same
+starting weights on the same batches.
+
+**The loss floor.** The best such a loss can ever do, for a perfectly confident correct answer
+`p = (1, 0, ..., 0)`, is
 
 ```math
 -1 + \log(e + 9) = 1.4612\ldots \quad \text{(instead of 0)}
 ```
 
-and the gradient reaching the weights is squashed by the second softmax. At the start, when all ten
-probabilities are near 0.1, the softmax's slopes are near `0.1 * (1 - 0.1) = 0.09`, so the
-gradient is roughly ten times smaller; the lesson computes both gradients at the same starting
-weights and prints their sizes. Adam divides each step by a running average of the gradient's own
-size, which hides part of this; plain SGD would not.
+so the loss stops saying how well the network fits: the run's lowest batch loss stays above this
+floor (computed and checked), and `loss.png` draws it as a dashed line.
 
-Step 7 trains this version from the same initial weights on the same batches for one epoch; its
-lowest batch loss stays above the floor (computed and checked), and you can compare its test
-accuracy with the correct network's after the same epoch.
+**The gradient.** The gradient reaching the weights is squashed by the second softmax's slope,
+`p (1 - p)` for one probability. At the start, when all ten probabilities are near 0.1, that is
+near `0.1 * (1 - 0.1) = 0.09`, so the gradient is about ten times smaller (the run computes both at
+the same starting weights). Where a probability is near 0 or 1 the slope is near 0: for a digit
+the network is sure is the *wrong* class, cross-entropy of the logits pushes back with a gradient of
+norm about `sqrt(2)`, and the softmax version with almost none (the run computes both, for one
+logit vector 0.9996 sure of the wrong digit): a confident mistake is hardly corrected.
+
+**Who notices depends on the optimizer.** Plain SGD steps by `lr * gradient`, so a gradient ten
+times smaller is a step ten times smaller. Adam divides each step by a running average of the
+gradient's own size, so a gradient scaled down as a whole gives the same step. The run measures
+both first steps from the same start, then trains both networks with Adam for one epoch and with
+plain SGD (lr 0.1) for 300 steps (one epoch if that is fewer), and prints the validation accuracy
+of each pair with a sentence saying which was ahead and by how many points. Read the size of the
+damage off your run; the loss floor and the gradients above hold whatever the data.
 
 When you want probabilities, to show them or to threshold them, apply
 `torch.softmax(logits, dim=1)` after the model, as step 8 does. Softmax keeps the order of the
@@ -228,17 +257,20 @@ them. A truncated or corrupt file is named, with the advice to delete it.
   layer table with 203,530 parameters, and the four hidden units computed as templates, with
   `hidden_unit_templates.png`.
 - **Step 2**: both differences are 0: the two spellings are the same computation.
-- **Step 4**: how many images each split holds and how much memory their pixels take. Asking
-  for more images than the data holds (`--train-images 60000` with a smaller data set) uses all
-  of them; one line says so, and `run.json` and the re-run command record the number used.
+- **Step 4**: how many images each split holds, what each is used for, and how much memory
+  their pixels take. Asking for more images than the data holds uses all of them; one line says
+  so, and `run.json` and the re-run command record the numbers used.
 - **Step 5**: the batch shape `[64, 1, 28, 28]`, the mixed labels of a shuffled batch, the class
   mapping `{'0': 0, ..., '9': 9}`, `folder_batch.png`, and the two routes' times with the
   sentence that reads them.
-- **Step 6**: the loss falling and the test accuracy rising epoch by epoch. With all 60,000
-  training images, a network of this size is expected to end near 98% after the default 5 epochs.
-- **Step 7**: the softmax-then-loss network starts with a gradient about ten times smaller and its
-  lowest loss sits above 1.4612; `loss.png` shows both loss curves with that floor as a dashed line.
-- **Step 8** and `probabilities.png`: one row per digit, one column per class. Confident digits
+- **Step 6**: the training loss falling and the validation accuracy rising epoch by epoch.
+- **Step 7**: the softmax-then-loss network starts with a gradient about ten times smaller, a
+  confidently wrong digit gets almost no gradient, and its lowest loss sits above 1.4612. Adam's
+  first steps are the same size either way and plain SGD's differ by the gradients' ratio; the
+  sentence under the table gives both pairs' validation accuracies. `loss.png` shows the loss
+  curves, Adam's and plain SGD's, with the floor as a dashed line.
+- **Step 8**: the test accuracy, measured once, beside the last validation accuracy; then
+  `probabilities.png`: one row per digit, one column per class. Confident digits
   put nearly all probability in one cell; the least sure digits the lesson picks spread it over
   several classes: look at each picture and judge whether a person would hesitate too. The green
   box is the true digit, the bold number the prediction.
@@ -281,7 +313,7 @@ them. A truncated or corrupt file is named, with the advice to delete it.
 
 - `--lr 0.1`: Adam with a learning rate far too large; watch the loss.
 - `--hidden 16` or `--hidden 1024`: how much of the accuracy does width buy?
-- `--epochs 20`: the train loss keeps falling; does the test loss?
+- `--epochs 20`: the train loss keeps falling; does the validation loss?
 - `--normalize`: does standardising pixels matter here?
 """
 
@@ -289,11 +321,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from nnlessons import LessonInfo, Option, hookimpl
+from nnlessons import LessonInfo, LessonInputError, Option, hookimpl
 from nnlessons.mnist import data_dir_option, download_option
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from nnlessons.run_context import RunContext
+
+TRAINING_FILE_IMAGES = 60_000  # MNIST's training file; train and validation digits are disjoint parts of it
 
 
 @hookimpl
@@ -302,7 +338,8 @@ def nnlessons_lesson_info() -> LessonInfo:
         id="mnist-mlp",
         title="MNIST with a fully connected network",
         summary="Train a 784 -> 256 -> 10 network on handwritten digits; ImageFolder, functional vs nn.Module, logits vs softmax.",
-        concepts=("MNIST", "MLP", "ImageFolder", "nn.functional vs nn.Module", "logits vs softmax", "training loop", "Adam"),
+        concepts=("MNIST", "MLP", "ImageFolder", "nn.functional vs nn.Module", "logits vs softmax", "training loop", "Adam",
+                  "validation split"),
         cpu_seconds=20,
         needs_download=True,
         options=(
@@ -312,10 +349,12 @@ def nnlessons_lesson_info() -> LessonInfo:
             Option("batch_size", int, 64, "Images per training step.", min=1, max=8192),
             Option("lr", float, 1e-3, "Adam learning rate.", min=1e-6, max=1.0),
             Option("hidden", int, 256, "Units in the hidden layer.", min=1, max=4096),
-            Option("train_images", int, 60_000, "Training images to use (a seeded random subset; 60000 = all).",
-                   min=10, max=60_000, quick=1_000),
-            Option("test_images", int, 10_000, "Test images to evaluate on (a seeded random subset; 10000 = all).",
-                   min=10, max=10_000, quick=1_000),
+            Option("train_images", int, 55_000, "Training images (a seeded random part of the 60,000, none of them a "
+                   "validation image).", min=10, max=60_000, quick=1_000),
+            Option("val_images", int, 5_000, "Validation images, from the same permutation of the training file: "
+                   "measured after every epoch, used for every comparison.", min=10, max=30_000, quick=500),
+            Option("test_images", int, 10_000, "Test images (a seeded random subset; 10000 = all), measured once "
+                   "after training.", min=10, max=10_000, quick=1_000),
             Option("folder_images_per_class", int, 10, "Digits per class written as PNG files for the ImageFolder step.",
                    min=1, max=500, quick=7),
             Option("normalize", bool, False, "Standardise pixels with the MNIST mean and std instead of keeping [0, 1]."),
@@ -323,6 +362,17 @@ def nnlessons_lesson_info() -> LessonInfo:
         order=80,
         cpu_threads=1,  # steady under load; two threads collapse beside a busy core (benchmarks/threads.py)
     )
+
+
+@hookimpl
+def nnlessons_check_params(params: Mapping[str, Any]) -> None:
+    """Training and validation digits are two disjoint parts of MNIST's 60,000 training images."""
+    if params["train_images"] + params["val_images"] > TRAINING_FILE_IMAGES:
+        raise LessonInputError(
+            f"--train-images {params['train_images']} + --val-images {params['val_images']} is more than the "
+            f"{TRAINING_FILE_IMAGES:,} images of MNIST's training file, which they share; ask for at most "
+            f"{TRAINING_FILE_IMAGES:,} together (the defaults: 55000 + 5000)."
+        )
 
 
 @hookimpl

@@ -69,3 +69,23 @@ def softmax_pitfall_loss_floor(device: torch.device, n_classes: int = N_CLASSES)
     one_hot = torch.zeros(1, n_classes, device=device)  # (1, 10)
     one_hot[0, 0] = 1.0
     return F.cross_entropy(one_hot, torch.zeros(1, dtype=torch.long, device=device)).item()
+
+
+def confident_wrong_gradients(device: torch.device, margin: float = 10.0) -> dict[str, float]:
+    """The gradient reaching the logits for one confidently wrong answer, both ways.
+
+    Logits `z` with `margin` on digit 1 and 0 elsewhere, true digit 0: the network is sure of the
+    wrong digit. Cross-entropy of the logits pushes back with `softmax(z) - onehot(y)` (norm about
+    sqrt(2)); cross-entropy of softmax(z) goes through the softmax's slope, which is nearly 0 where
+    a probability is nearly 0 or 1, so the wrong answer is hardly corrected.
+    """
+    z = torch.zeros(1, N_CLASSES, device=device)  # (1, 10)
+    z[0, 1] = margin
+    label = torch.zeros(1, dtype=torch.long, device=device)  # the true digit is 0
+    norms = {}
+    for name, head in (("logits", lambda t: t), ("softmax_pitfall", lambda t: torch.softmax(t, dim=1))):
+        logits = z.clone().requires_grad_(True)
+        (grad,) = torch.autograd.grad(F.cross_entropy(head(logits), label), [logits])
+        norms[name] = grad.norm().item()
+    return {"wrong_probability": torch.softmax(z, dim=1)[0, 1].item(), "grad_norm_logits": norms["logits"],
+            "grad_norm_softmax_pitfall": norms["softmax_pitfall"]}

@@ -34,29 +34,35 @@ def batch_grid_figure(images: np.ndarray, labels: np.ndarray, columns: int = 8) 
     return fig
 
 
-def loss_figure(history: History, pitfall: History, loss_floor: float, chance: float) -> Figure:
-    """Left: training loss per step (logits vs softmax-then-loss) and test loss per epoch. Right: test accuracy."""
+def loss_figure(history: History, pitfall: History, sgd: tuple[History, History], loss_floor: float,
+                chance: float) -> Figure:
+    """Left: training loss per step (logits vs softmax-then-loss, with Adam and with plain SGD) and validation loss
+    per epoch. Right: validation accuracy."""
     # 9.5 inches (about 1050 px at dpi 110) with each legend under its panel, where it hides no curve
     fig = Figure(figsize=(9.5, 5.6), layout="constrained")
     loss_ax, accuracy_ax = fig.subplots(1, 2)
     steps = np.arange(1, len(history.step_losses) + 1)
-    epoch_ends = history.steps_per_epoch * np.arange(1, len(history.test_losses) + 1)
+    epoch_ends = history.steps_per_epoch * np.arange(1, len(history.val_losses) + 1)
     loss_ax.plot(steps, history.step_losses, lw=0.8, color="tab:blue", alpha=0.7, label="train batch loss (logits -> loss)")
-    loss_ax.plot(epoch_ends, history.test_losses, "o-", color="tab:blue", label="test loss after each epoch")
+    loss_ax.plot(epoch_ends, history.val_losses, "o-", color="tab:blue", label="validation loss after each epoch")
     pitfall_steps = np.arange(1, len(pitfall.step_losses) + 1)
     loss_ax.plot(pitfall_steps, pitfall.step_losses, lw=0.8, color="tab:red", alpha=0.8,
                  label="train batch loss (softmax -> loss, the notes)")
+    for run, colour, name in zip(sgd, ("tab:cyan", "tab:orange"), ("logits", "softmax")):
+        loss_ax.plot(np.arange(1, len(run.step_losses) + 1), run.step_losses, lw=0.6, color=colour, alpha=0.8,
+                     label=f"plain SGD, {name} -> loss")
     loss_ax.axhline(loss_floor, ls="--", color="tab:red", label=f"lowest loss softmax -> loss\ncan reach: {loss_floor:.4f}")
     loss_ax.set(title="Cross-entropy loss while training", xlabel="training step (one mini-batch)", ylabel="cross-entropy loss")
     loss_ax.set_ylim(bottom=0)
     loss_ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16))
-    epochs = np.arange(1, len(history.test_accuracies) + 1)
-    accuracy_ax.plot(epochs, history.test_accuracies, "o-", color="tab:blue", label="logits -> loss")
-    accuracy_ax.plot([1], pitfall.test_accuracies[:1], "s", color="tab:red", label="softmax -> loss (1 epoch)")
-    accuracy_ax.annotate(f"{history.test_accuracies[-1]:.1%}", (epochs[-1], history.test_accuracies[-1]),
+    epochs = np.arange(1, len(history.val_accuracies) + 1)
+    accuracy_ax.plot(epochs, history.val_accuracies, "o-", color="tab:blue", label="logits -> loss")
+    accuracy_ax.plot([1], pitfall.val_accuracies[:1], "s", color="tab:red", label="softmax -> loss (1 epoch)")
+    accuracy_ax.annotate(f"{history.val_accuracies[-1]:.1%}", (epochs[-1], history.val_accuracies[-1]),
                          textcoords="offset points", xytext=(0, 8), ha="center", fontsize=9)
     accuracy_ax.axhline(chance, ls=":", color="gray", label=f"chance ({chance:.0%})")
-    accuracy_ax.set(title="Test accuracy", xlabel="epoch", ylabel="fraction of test digits correct", ylim=(0, 1.1))
+    accuracy_ax.set(title="Validation accuracy", xlabel="epoch", ylabel="fraction of validation digits correct",
+                    ylim=(0, 1.1))
     accuracy_ax.set_xticks(epochs)
     accuracy_ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     return fig

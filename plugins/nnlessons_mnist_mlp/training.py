@@ -1,4 +1,7 @@
-"""The five-step training loop over on-device tensors, and evaluation on the test images."""
+"""The five-step training loop over on-device tensors, evaluated on the validation digits after each epoch.
+
+The test digits are not seen here: the lesson measures them once, after training (step 8).
+"""
 
 from __future__ import annotations
 
@@ -27,12 +30,12 @@ class TensorData:
 
 @dataclass
 class History:
-    """What training recorded: one loss per step, test loss and accuracy after each epoch."""
+    """What training recorded: one loss per step, validation loss and accuracy after each epoch."""
 
     steps_per_epoch: int
     step_losses: list[float] = field(default_factory=list)
-    test_losses: list[float] = field(default_factory=list)
-    test_accuracies: list[float] = field(default_factory=list)
+    val_losses: list[float] = field(default_factory=list)
+    val_accuracies: list[float] = field(default_factory=list)
 
 
 def training_step(
@@ -42,7 +45,7 @@ def training_step(
     outputs = model(images)  # 1. forward: (B, 28, 28) -> (B, 10)
     loss = loss_fn(outputs, labels)  # 2. loss: one number for the batch
     loss.backward()  # 3. backward: d loss / d parameter, added into each .grad
-    optimizer.step()  # 4. step: Adam moves every parameter using its .grad
+    optimizer.step()  # 4. step: the optimizer (Adam here) moves every parameter using its .grad
     optimizer.zero_grad()  # 5. zero: else the next backward would add to these gradients
     return loss.detach()
 
@@ -66,28 +69,36 @@ def train(
     model: nn.Module,
     loss_fn: LossFunction,
     train_data: TensorData,
-    test_data: TensorData,
+    val_data: TensorData,
     *,
     epochs: int,
     batch_size: int,
     lr: float,
     generator: torch.Generator,
     bar: ProgressTask,
+    optimizer: str = "adam",
+    max_steps: int | None = None,
 ) -> History:
-    """Adam over shuffled mini-batches taken by indexing the on-device tensors; test after each epoch."""
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    """Adam (or plain SGD) over shuffled mini-batches taken by indexing the on-device tensors; the validation
+    digits after each epoch. `max_steps` stops early, inside an epoch; the validation is then measured there."""
+    make = torch.optim.Adam if optimizer == "adam" else torch.optim.SGD
+    opt = make(model.parameters(), lr=lr)
     steps_per_epoch = -(-len(train_data) // batch_size)  # ceil(N / B)
     history = History(steps_per_epoch)
     model.train()
     for _ in range(epochs):
         epoch_losses = []
         for index in batches(len(train_data), batch_size, generator, train_data.labels.device):
-            loss = training_step(model, loss_fn, optimizer, train_data.images[index], train_data.labels[index])
+            loss = training_step(model, loss_fn, opt, train_data.images[index], train_data.labels[index])
             epoch_losses.append(loss)  # stays on the device: no sync per step
             bar.advance()
+            if max_steps is not None and len(history.step_losses) + len(epoch_losses) >= max_steps:
+                break
         history.step_losses += torch.stack(epoch_losses).tolist()
-        test_loss, test_accuracy = evaluate(model, test_data, loss_fn)
-        history.test_losses.append(test_loss)
-        history.test_accuracies.append(test_accuracy)
-        bar.advance(0, loss=history.step_losses[-1], test_accuracy=test_accuracy)
+        val_loss, val_accuracy = evaluate(model, val_data, loss_fn)
+        history.val_losses.append(val_loss)
+        history.val_accuracies.append(val_accuracy)
+        bar.advance(0, loss=history.step_losses[-1], val_accuracy=val_accuracy)
+        if max_steps is not None and len(history.step_losses) >= max_steps:
+            break
     return history
