@@ -19,7 +19,7 @@ from nnlessons.cli import cli
 from nnlessons.drawn_digit import draw_digits
 from nnlessons.mnist import MNIST_MEAN, MNIST_STD, load_mnist
 from nnlessons.run_context import Params, RunContext
-from nnlessons_lstm_mnist.data import prepare
+from nnlessons_lstm_mnist.data import fitted_sizes, prepare
 from nnlessons_lstm_mnist.lesson import confusion_matrix, grid_indices, most_confused_pairs, show_confused_pairs
 from nnlessons_lstm_mnist.model import RowLSTM, build_model, expected_parameter_count, lstm_by_hand, without_batch_first
 from nnlessons_lstm_mnist.recipes import DEFAULT_RECIPE, NOTES_RECIPE, Recipe
@@ -51,6 +51,34 @@ def tiny_data(root: Path, normalize: bool = True):
     train = load_mnist(root, train=True, download=False)
     test = load_mnist(root, train=False, download=False)
     return prepare(train, test, 1000, 1000, normalize, torch.device("cpu"), torch.Generator().manual_seed(1))
+
+
+def test_validation_digits_come_first_in_one_permutation_and_never_overlap_training(tiny_mnist: Path) -> None:
+    train = load_mnist(tiny_mnist, train=True, download=False)
+    test = load_mnist(tiny_mnist, train=False, download=False)
+    small = prepare(train, test, 20, 10, False, torch.device("cpu"), torch.Generator().manual_seed(1), limit_val=15)
+    large = prepare(train, test, 45, 10, False, torch.device("cpu"), torch.Generator().manual_seed(1), limit_val=15)
+    assert torch.equal(small.val_images, large.val_images)  # the same validation digits whatever --limit-train
+    assert small.train_val_overlap == large.train_val_overlap == 0
+    rows = {tuple(image.flatten().tolist()) for image in large.train_images}
+    assert not any(tuple(image.flatten().tolist()) in rows for image in large.val_images)  # no image in both
+    assert (len(large.train_labels), len(large.val_labels), len(large.test_labels)) == (45, 15, 10)
+    assert fitted_sizes(10_000, 2_000, 60_000) == (10_000, 2_000) and fitted_sizes(300, 100, 60) == (45, 15)
+
+
+def test_more_training_and_validation_digits_than_the_file_holds_share_it_as_asked() -> None:
+    assert fitted_sizes(60_000, 2_000, 60_000) == (58_065, 1_935)  # --limit-train at its maximum: still a validation
+    assert sum(fitted_sizes(59_000, 30_000, 60_000)) == 60_000
+
+
+def test_the_page_says_what_each_split_is_for() -> None:
+    import nnlessons_lstm_mnist
+
+    page = " ".join(nnlessons_lstm_mnist.__doc__.split())
+    assert "## Three splits: what each one is for" in nnlessons_lstm_mnist.__doc__
+    assert "**validation** (`--limit-val`, 2,000): measured after every epoch" in page
+    assert "are measured once, after training, in step 5: nothing is chosen or compared on them" in page
+    assert "a table per epoch (train loss, test accuracy" not in page
 
 
 # ---- the model against PyTorch ----------------------------------------------------------------
@@ -298,13 +326,18 @@ def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) 
     record = run_lesson("lstm-mnist", "--data-dir", str(tiny_mnist), "--no-download")
     metrics = record["metrics"]
     assert record["params"]["epochs"] == 4
-    # 300 training and 200 test images asked (--quick), 60 and 30 on disk: the run records what it used
-    assert (record["params"]["limit_train"], record["params"]["limit_test"]) == (60, 30)
-    assert record["params_adjusted"]["limit_train"] == {"asked": 300, "used": 60,
-                                                        "reason": "the training data holds 60 images"}
-    assert "--limit-train 60 " in record["command"] and "--limit-test 30 " in record["command"]
+    # 300 training + 100 validation and 200 test images asked (--quick), 60 and 30 on disk: training and validation
+    # share the 60 in the proportion asked, 3 to 1; the run records what it used
+    assert [record["params"][k] for k in ("limit_train", "limit_val", "limit_test")] == [45, 15, 30]
+    reason = "the training data holds 60 images, shared by --limit-train and --limit-val in the proportion asked"
+    assert record["params_adjusted"]["limit_train"] == {"asked": 300, "used": 45, "reason": reason}
+    assert record["params_adjusted"]["limit_val"] == {"asked": 100, "used": 15, "reason": reason}
+    assert "--limit-train 45 " in record["command"] and "--limit-test 30 " in record["command"]
     assert record["threads"] == 1  # LessonInfo.cpu_threads: two threads collapse beside a busy core
-    assert metrics["n_train"] == 60 and metrics["n_test"] == 30 and metrics["epochs"] == 4
+    assert metrics["n_train"] == 45 and metrics["n_val"] == 15 and metrics["n_test"] == 30 and metrics["epochs"] == 4
+    assert metrics["train_val_overlap"] == 0
+    text = " ".join(record.output.split())
+    assert "The test digits, 30 of them, measured once, now that training is over" in text
     assert metrics["parameter_count"] == metrics["parameter_count_formula"] == 53_010
     assert metrics["drawn_one_smallest_move_on_ink"] < metrics["drawn_one_biggest_move"]
     assert metrics["last_step_vs_h_n_max_abs_diff"] == 0.0
@@ -316,7 +349,7 @@ def test_quick_run_on_tiny_files_shows_everything(run_lesson, tiny_mnist: Path) 
     assert set(record["timings"]) == {"train_seconds", "train_seconds_by_epoch"}
     assert set(record["timings"]["train_seconds_by_epoch"]) == {"1", "2", "3", "4"}
     assert record["timings"]["train_seconds"] == pytest.approx(sum(record["timings"]["train_seconds_by_epoch"].values()))
-    assert set(metrics["test_accuracy_by_epoch"]) == {"1", "2", "3", "4"}
+    assert set(metrics["val_accuracy_by_epoch"]) == {"1", "2", "3", "4"} and "test_accuracy_by_epoch" not in metrics
     assert metrics["compare_steps"] == 4  # 4 epochs of one batch: the race is cut to the steps both made
     names = {Path(p).name for p in record["artifacts"]}
     assert PNGS | {"lstm_mnist_state_dict.pt"} <= names and (record.out_dir / "run.json").is_file()
@@ -331,7 +364,7 @@ def test_longer_run_learns_and_same_seed_gives_same_numbers(run_lesson, tiny_mni
     assert first["test_accuracy"] >= 0.9
     assert first["compare_steps"] == 20
     assert first["notes_loss_at_compare_steps"] > 2.2 > 1.5 > first["this_run_loss_at_compare_steps"]
-    assert first["test_accuracy_by_epoch"]["10"] == first["test_accuracy"]
+    assert first["val_accuracy_by_epoch"]["10"] >= 0.9  # the validation digits, measured after every epoch
     second = run_lesson("lstm-mnist", *args, "--overwrite")["metrics"]
     assert first == second
 

@@ -90,12 +90,25 @@ image, stack the images on the CPU and copy every batch to the device again; for
 a dataset that fits in memory that is pure overhead (the `dataset-dataloader`
 lesson measures it).
 
-By default the lesson trains for 6 epochs on a seeded random 10,000 of the 60,000
-training images (`--limit-train`; `--limit-train 60000` uses them all) and tests
-on all 10,000 test images (`--limit-test`): well under a minute on a laptop CPU.
-`--quick` uses 300 training and 200 test images. A limit above what the data holds
-uses all of it; one line says so, and `run.json` and the re-run command record the
-number used.
+## Three splits: what each one is for
+
+One seeded permutation of MNIST's 60,000 training images is cut into two parts
+that share no image (the run prints their overlap, 0):
+
+- **train** (`--limit-train`, 10,000): the only digits a gradient ever sees;
+- **validation** (`--limit-val`, 2,000): measured after every epoch. The accuracy
+  per epoch in the training table and in `loss_curve.png` is this one: read how
+  many epochs help, or compare recipes (`--optimizer`, `--lr`, ...), on it.
+
+The **test** digits (`--limit-test`, all 10,000 of the test file) are measured
+once, after training, in step 5: nothing is chosen or compared on them, so their
+accuracy is an honest estimate for digits the network has never seen.
+
+By default the lesson trains for 6 epochs: well under a minute on a laptop CPU.
+`--quick` uses 300 training, 100 validation and 200 test images. A limit above
+what the data holds uses all of it (training and validation share the training
+file in the proportion asked); one line says so, and `run.json` and the re-run
+command record the numbers used.
 
 ## Why the notes' recipe learns so slowly, and what the default does instead
 
@@ -149,11 +162,11 @@ The notes' recipe is still available: `--optimizer sgd --lr 0.01 --batch-size 32
 2. The data table: shapes, float32 on your device, pixel mean and std.
 3. The first-step table: gradient norm per tensor and how far each recipe's first
    step moves it.
-4. One progress bar per epoch, then a table per epoch (train loss, test accuracy,
-   seconds), then the race table: the loss of both recipes after the same number of
-   steps. `loss_curve.png` shows the loss of every batch and of every epoch, the
-   test accuracy per epoch, and the race.
-5. The accuracy per digit and `confusion_matrix.png`: the largest cells off the
+4. One progress bar per epoch, then a table per epoch (train loss, validation
+   accuracy, seconds), then the race table: the loss of both recipes after the same
+   number of steps. `loss_curve.png` shows the loss of every batch and of every
+   epoch, the validation accuracy per epoch, and the race.
+5. The test digits, measured once: the accuracy per digit and `confusion_matrix.png`: the largest cells off the
    diagonal show which digits get mixed up. Which pairs they are depends on the
    run (the seed, the images, the epochs), so the lesson reads them off this run's
    matrix and names the three largest, with how many test images each took.
@@ -233,9 +246,12 @@ def nnlessons_lesson_info() -> LessonInfo:
         options=(
             data_dir_option(),
             download_option(),
-            Option("limit_train", int, 10_000, "Training images (a seeded random subset of the 60,000).",
-                   min=10, max=60_000, quick=300),
-            Option("limit_test", int, 10_000, "Test images (the first N of the 10,000).", min=10, max=10_000, quick=200),
+            Option("limit_train", int, 10_000, "Training images (a seeded random part of the 60,000, none of them a "
+                   "validation image).", min=10, max=60_000, quick=300),
+            Option("limit_val", int, 2_000, "Validation images, from the same permutation of the training file: "
+                   "measured after every epoch.", min=10, max=30_000, quick=100),
+            Option("limit_test", int, 10_000, "Test images (the first N of the 10,000), measured once after training.",
+                   min=10, max=10_000, quick=200),
             Option("epochs", int, DEFAULT_EPOCHS, "Passes over the training images.", min=1, max=100, quick=4),
             Option("optimizer", str, DEFAULT_RECIPE.optimizer, "Optimizer (the notes use sgd).", choices=("adam", "sgd")),
             Option("lr", float, DEFAULT_RECIPE.lr, "Learning rate (the notes use 0.01 with sgd).", min=1e-6, max=10.0),
@@ -254,7 +270,11 @@ def nnlessons_lesson_info() -> LessonInfo:
 
 @hookimpl
 def nnlessons_check_params(params: Mapping[str, Any]) -> None:
-    """Refuse a --batch-size whose backward pass, with the images on the device, would not fit in memory."""
+    """Refuse a --batch-size whose backward pass, with the images on the device, would not fit in memory.
+
+    More training and validation digits than the training file holds are not refused: the run shares the file
+    between them in the proportion asked and records the numbers used.
+    """
     batch = largest_fitting(lambda b: peak_memory_bytes({**params, "batch_size": b}), 1, params["batch_size"])
     check_fits(peak_memory_bytes(params), f"--batch-size {params['batch_size']} with --limit-train {params['limit_train']}",
                f"with these --batch-size {batch} or less fits" if batch else "use fewer --limit-train images")
@@ -264,7 +284,7 @@ def peak_memory_bytes(params: Mapping[str, Any]) -> float:
     """A training batch's saved activations plus the images as float32, twice (scaled, then standardised)."""
     batch = min(params["batch_size"], params["limit_train"])
     activations = FLOAT32_BYTES * SAVED_PER_HIDDEN_UNIT * HIDDEN * ROWS * batch
-    images = 2 * FLOAT32_BYTES * ROWS * ROWS * (params["limit_train"] + params["limit_test"])
+    images = 2 * FLOAT32_BYTES * ROWS * ROWS * (params["limit_train"] + params.get("limit_val", 0) + params["limit_test"])
     return activations + images
 
 

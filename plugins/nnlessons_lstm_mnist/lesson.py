@@ -13,7 +13,7 @@ import torch
 from nnlessons.mnist import MNIST_MEAN, MNIST_STD
 from nnlessons.run_context import Params, RunContext
 from nnlessons_lstm_mnist import plots
-from nnlessons_lstm_mnist.data import DeviceData, class_counts, load_splits, prepare
+from nnlessons_lstm_mnist.data import DeviceData, class_counts, fitted_sizes, load_splits, prepare
 from nnlessons_lstm_mnist.model import RowLSTM, build_model
 from nnlessons_lstm_mnist.recipes import NOTES_RECIPE, Recipe
 from nnlessons_lstm_mnist.step_size import first_step_sizes
@@ -37,24 +37,36 @@ def recipe_from(params: Params) -> Recipe:
 # ---- 2. data (step 1, the model on drawn digits, is in without_data.py) ------------------------
 
 
+SPLIT_USES = {"train": "trained on", "validation": "every epoch", "test": "once, at the end"}
+
+
 def show_data(ctx: RunContext, recipe: Recipe) -> DeviceData:
     train, test = load_splits(ctx.params.data_dir, ctx.params.download)
-    # Asking for more images than the data holds uses all of them; the run records the number it used.
-    ctx.adjust_param("limit_train", min(ctx.params.limit_train, len(train)), f"the training data holds {len(train):,} images")
+    # Asking for more images than the data holds uses all of them; the run records the numbers it used.
+    n_train, n_val = fitted_sizes(ctx.params.limit_train, ctx.params.limit_val, len(train))
+    reason = (f"the training data holds {len(train):,} images, shared by --limit-train and --limit-val in the "
+              "proportion asked")
+    ctx.adjust_param("limit_val", n_val, reason)
+    ctx.adjust_param("limit_train", n_train, reason)
     ctx.adjust_param("limit_test", min(ctx.params.limit_test, len(test)), f"the test data holds {len(test):,} images")
-    data = prepare(train, test, ctx.params.limit_train, ctx.params.limit_test, recipe.normalize, ctx.device, ctx.generator(1))
+    data = prepare(train, test, ctx.params.limit_train, ctx.params.limit_test, recipe.normalize, ctx.device,
+                   ctx.generator(1), limit_val=ctx.params.limit_val)
     scaling = "standardised: (x/255 - 0.1307) / 0.3081" if recipe.normalize else "x/255, in [0, 1]"
     rows = []
-    for name, (images, labels), available in (("train", data.train, data.available_train), ("test", data.test, data.available_test)):
+    for name, (images, labels), available in (("train", data.train, data.available_train),
+                                              ("validation", data.val, data.available_train),
+                                              ("test", data.test, data.available_test)):
         counts = class_counts(labels)
-        rows.append((name, f"{len(labels):,} of {available:,}", str(list(images.shape)),
-                     f"{str(images.dtype).replace('torch.', '')} on {images.device}", f"{min(counts)}..{max(counts)}",
-                     images.mean().item(), images.std().item()))
+        rows.append((name, f"{len(labels):,} of {available:,}", f"{min(counts)}..{max(counts)}",
+                     images.mean().item(), images.std().item(), SPLIT_USES[name]))
     ctx.table(
-        "MNIST on the device",
-        ["split", "images used", "tensor", "dtype, device", "images per digit", "pixel mean", "pixel std"],
-        rows,
-        caption=f"pixels {scaling}; batches are cut from these tensors by indexing with a seeded permutation",
+        "MNIST on the device: (N, 28, 28) images, (N,) labels",
+        ["split", "images used", "per digit", "pixel mean", "pixel std", "used"],
+        rows, formats={"pixel mean": ".3g", "pixel std": ".3g"},
+        caption=f"{str(data.train_images.dtype).replace('torch.', '')} on {data.train_images.device}; pixels "
+        f"{scaling}. Train and validation: one seeded permutation of the training file, {data.train_val_overlap} "
+        "images in both; test: the test file. Batches are cut from these tensors by indexing with a seeded "
+        "permutation",
     )
     return data
 
@@ -122,23 +134,23 @@ def train_with_progress(ctx: RunContext, model: RowLSTM, recipe: Recipe, data: D
         with ctx.progress(batches_per_epoch, f"epoch {epoch}/{epochs}") as bar:
             yield bar.advance
 
-    results = fit(model, recipe, data.train, data.test, epochs, ctx.generator(2), epoch_progress=epoch_bar, clock=ctx.clock)
+    results = fit(model, recipe, data.train, data.val, epochs, ctx.generator(2), epoch_progress=epoch_bar, clock=ctx.clock)
     # measured times differ from run to run: they go to run.json's timings, never into the metrics
     ctx.timings["train_seconds_by_epoch"] = {str(int(r.epoch)): r.seconds for r in results}
     ctx.timings["train_seconds"] = sum(r.seconds for r in results)
     ctx.table(
         "Training, one row per epoch",
-        ["epoch", "train loss (mean over batches)", "test accuracy %", "train seconds"],
-        [(int(r.epoch), r.train_loss, 100 * r.test_accuracy, round(r.seconds, 2)) for r in results],
+        ["epoch", "train loss (mean over batches)", "validation accuracy %", "train seconds"],
+        [(int(r.epoch), r.train_loss, 100 * r.held_out_accuracy, round(r.seconds, 2)) for r in results],
         footer=["total", "", "", round(sum(r.seconds for r in results), 2)],
         caption=f"{recipe.optimizer} lr {recipe.lr:g}, batch {recipe.batch_size}, clip {recipe.clip:g}, "
-        f"{len(data.train_labels):,} training and {len(data.test_labels):,} test images on {ctx.device}"
+        f"{len(data.train_labels):,} training and {len(data.val_labels):,} validation images on {ctx.device}"
         + (f" ({torch.get_num_threads()} CPU thread(s))" if ctx.device.type == "cpu" else ""),
     )
     steps = min(len(notes_losses), sum(len(r.batch_losses) for r in results))
     ctx.save_figure(plots.loss_curve_figure(results, notes_losses), "loss_curve.png", caption=(
-        "Top: the training loss of every batch and its mean per epoch (log scale), and the test accuracy after each "
-        f"epoch, {100 * results[-1].test_accuracy:.1f}% at the end (dashed line: 96%). Bottom: the first {steps} steps "
+        "Top: the training loss of every batch and its mean per epoch (log scale), and the accuracy on the validation "
+        f"digits after each epoch, {100 * results[-1].held_out_accuracy:.1f}% at the end (dashed line: 96%). Bottom: the first {steps} steps "
         f"from the same weights, this run's {recipe.optimizer} lr {recipe.lr:g}, batch {recipe.batch_size} against the "
         "notes' SGD lr 0.01, batch 32, with the loss of guessing, ln 10, dotted."))
     return results
@@ -195,6 +207,8 @@ def show_results(ctx: RunContext, model: RowLSTM, untrained: RowLSTM, data: Devi
     predicted = predict(model, data.test_images)  # (M,)
     confusion = confusion_matrix(predicted, data.test_labels)
     per_digit = confusion.diagonal() / np.maximum(confusion.sum(axis=1), 1)
+    ctx.console.print(f"The test digits, {len(data.test_labels):,} of them, measured once, now that training is over; "
+                      "nothing above was chosen or compared on them.")
     ctx.table(
         "Test accuracy per digit",
         ["digit", "test images", "correct", "accuracy %"],
@@ -247,7 +261,7 @@ def run(ctx: RunContext) -> dict[str, Any]:
     untrained = copy.deepcopy(model)
     metrics: dict[str, Any] = model_before_data(ctx, model, recipe.normalize)
 
-    ctx.heading("2. The data: MNIST, moved to the device once")
+    ctx.heading("2. The data: training, validation and test digits, moved to the device once")
     data = show_data(ctx, recipe)
 
     ctx.heading("3. Why the notes' recipe learns slowly")
@@ -258,14 +272,16 @@ def run(ctx: RunContext) -> dict[str, Any]:
     results = train_with_progress(ctx, model, recipe, data, notes_losses)
     metrics |= show_recipe_race(ctx, notes_losses, results, recipe)
 
-    ctx.heading("5. Results")
+    ctx.heading("5. Results on the test digits, measured once")
     metrics |= show_results(ctx, model, untrained, data)
     metrics["reload_logits_max_abs_diff"] = save_and_reload(ctx, model, data)
     metrics |= {
         "epochs": len(results),
         "final_train_loss": results[-1].train_loss,
         "n_train": len(data.train_labels),
+        "n_val": len(data.val_labels),
         "n_test": len(data.test_labels),
-        "test_accuracy_by_epoch": {str(int(r.epoch)): r.test_accuracy for r in results},
+        "train_val_overlap": data.train_val_overlap,
+        "val_accuracy_by_epoch": {str(int(r.epoch)): r.held_out_accuracy for r in results},
     }
     return metrics

@@ -11,7 +11,7 @@ from nnlessons_lstm_mnist.train import EpochResult
 
 
 def loss_curve_figure(results: list[EpochResult], notes_losses: list[float]) -> Figure:
-    """Training loss per batch and per epoch, test accuracy per epoch, and the first steps vs the notes' recipe.
+    """Training loss per batch and per epoch, validation accuracy per epoch, and the first steps vs the notes' recipe.
 
     Loss and accuracy side by side, the race across the row below: 9.5 inches wide (about 1050 px
     at dpi 110), so the docs column shrinks it at most 1.4x.
@@ -27,9 +27,10 @@ def loss_curve_figure(results: list[EpochResult], notes_losses: list[float]) -> 
     loss_ax.set_yscale("log")
     loss_ax.set(title="Training loss (cross-entropy)", xlabel="epoch", ylabel="loss (log scale)")
     loss_ax.legend()
-    acc_ax.plot(epochs, [100 * r.test_accuracy for r in results], "o-", color="tab:green", label="test accuracy")
+    acc_ax.plot(epochs, [100 * r.held_out_accuracy for r in results], "o-", color="tab:green",
+                label="validation accuracy")
     acc_ax.axhline(96, color="gray", linestyle="--", linewidth=1, label="96 %")
-    acc_ax.set(title="Test accuracy after each epoch", xlabel="epoch", ylabel="accuracy (%)")
+    acc_ax.set(title="Validation accuracy after each epoch", xlabel="epoch", ylabel="accuracy (%)")
     acc_ax.legend(loc="lower right")
     steps = min(len(notes_losses), len(batch_losses))
     race_ax.plot(range(1, steps + 1), notes_losses[:steps], color="tab:red", label="notes: SGD lr 0.01, batch 32")
