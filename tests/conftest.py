@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-# SIGTERM stops the session, also while a lesson runs in-process; mutants are measured in a second process
-pytest_plugins = ["sigterm_session", "mutation_background"]
+# SIGTERM stops the session, also while a lesson runs in-process; the mutants and the option sweep run in a
+# second process, on the core the rest leaves idle
+pytest_plugins = ["sigterm_session", "second_core"]
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-import mutation_background
+import second_core
 from nnlessons.practice import catalog
 from nnlessons.registry import LessonRegistry
 from nnlessons.testing.exercise_checks import ExerciseChecker
@@ -28,9 +28,9 @@ def mutation_checker(tmp_path_factory, learner_host) -> ExerciseChecker:
 
 @pytest.mark.parametrize("full_id", sorted(BUNDLED))
 def test_the_check_rejects_the_mutants_of_its_reference(request, full_id):
-    """Measured by tests/mutation_background.py in a second process while the other tests ran."""
+    """Measured by tests/second_core.py in a second process while the other tests ran."""
     exercise = BUNDLED[full_id].exercise
-    measured = mutation_background.reports(request.config).get(full_id)
+    measured = second_core.mutation_reports(request.config).get(full_id)
     assert measured, f"{full_id} was not measured"
     record = read_record(exercise).get(exercise.id)
     lesson = full_id.split("/")[0]
