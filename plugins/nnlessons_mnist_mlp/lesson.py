@@ -171,31 +171,29 @@ def training_table(ctx: RunContext, history: History) -> None:
                       f"{ctx.params.lr:g}; the validation digits, never trained on, judge each epoch")
 
 
-def twin_of(ctx: RunContext, initial_weights: dict[str, torch.Tensor]) -> MnistMLP:
-    """A new MnistMLP holding the same starting weights."""
-    mlp = MnistMLP(ctx.params.hidden).to(ctx.device)
-    mlp.load_state_dict(initial_weights)
-    return mlp
+def twin_of(ctx: RunContext, start: MnistMLP) -> MnistMLP:
+    """A copy of the untrained network: the same starting weights, made on the device (no copy from the host)."""
+    return copy.deepcopy(start)
 
 
-def start_gradient_norms(ctx: RunContext, initial_weights: dict[str, torch.Tensor], train_data: TensorData) -> tuple[float, float]:
+def start_gradient_norms(ctx: RunContext, start: MnistMLP, train_data: TensorData) -> tuple[float, float]:
     """Size of the whole gradient at the starting weights on the first 64 images: logits -> loss vs softmax -> loss."""
     images, labels = train_data.images[:FOLDER_BATCH_SIZE], train_data.labels[:FOLDER_BATCH_SIZE]
     norms = []
     for wrap in (lambda mlp: mlp, SoftmaxThenCrossEntropyNet):
-        mlp = twin_of(ctx, initial_weights)
+        mlp = twin_of(ctx, start)
         grads = torch.autograd.grad(F.cross_entropy(wrap(mlp)(images), labels), list(mlp.parameters()))
         norms.append(torch.sqrt(sum((g**2).sum() for g in grads)).item())  # sqrt of the sum of all squared entries
     return norms[0], norms[1]
 
 
-def first_step_sizes(ctx: RunContext, initial_weights: dict[str, torch.Tensor], train_data: TensorData,
+def first_step_sizes(ctx: RunContext, start: MnistMLP, train_data: TensorData,
                      optimizer: str, lr: float) -> tuple[float, float]:
     """How far one optimizer step moves all the weights (norm of the change), logits -> loss vs softmax -> loss."""
     images, labels = train_data.images[:FOLDER_BATCH_SIZE], train_data.labels[:FOLDER_BATCH_SIZE]
     sizes = []
     for wrap in (lambda mlp: mlp, SoftmaxThenCrossEntropyNet):
-        mlp = twin_of(ctx, initial_weights)
+        mlp = twin_of(ctx, start)
         before = [p.detach().clone() for p in mlp.parameters()]
         opt = (torch.optim.Adam if optimizer == "adam" else torch.optim.SGD)(mlp.parameters(), lr=lr)
         F.cross_entropy(wrap(mlp)(images), labels).backward()
@@ -268,16 +266,16 @@ def comparison_sentence(optimizer: str, budget: str, logits: float, pitfall: flo
 def training_section(ctx: RunContext, model: MnistMLP, train_data: TensorData, val_data: TensorData) -> dict[str, Any]:
     """Train the logits network; then, from the same starting weights, the notes' softmax-then-loss network."""
     ctx.heading("6. Training: forward, loss, backward, step, zero")
-    initial_weights = copy.deepcopy(model.state_dict())
+    start = copy.deepcopy(model)  # the untrained network, kept on the device for the twins of step 7
     history = fit(ctx, model, train_data, val_data, ctx.params.epochs, "training on logits")
     training_table(ctx, history)
     ctx.heading("7. The notes' version: softmax inside the network, then CrossEntropyLoss")
-    start_norms = start_gradient_norms(ctx, initial_weights, train_data)
-    step_sizes = {"adam": first_step_sizes(ctx, initial_weights, train_data, "adam", ctx.params.lr),
-                  "sgd": first_step_sizes(ctx, initial_weights, train_data, "sgd", SGD_LR)}
-    pitfall = fit(ctx, SoftmaxThenCrossEntropyNet(twin_of(ctx, initial_weights)), train_data, val_data, 1,
+    start_norms = start_gradient_norms(ctx, start, train_data)
+    step_sizes = {"adam": first_step_sizes(ctx, start, train_data, "adam", ctx.params.lr),
+                  "sgd": first_step_sizes(ctx, start, train_data, "sgd", SGD_LR)}
+    pitfall = fit(ctx, SoftmaxThenCrossEntropyNet(twin_of(ctx, start)), train_data, val_data, 1,
                   "softmax -> loss, 1 epoch")
-    sgd = tuple(fit(ctx, wrap(twin_of(ctx, initial_weights)), train_data, val_data, 1, f"plain SGD, {label}",
+    sgd = tuple(fit(ctx, wrap(twin_of(ctx, start)), train_data, val_data, 1, f"plain SGD, {label}",
                     optimizer="sgd", lr=SGD_LR, max_steps=SGD_STEPS)
                 for wrap, label in ((lambda mlp: mlp, "logits"), (SoftmaxThenCrossEntropyNet, "softmax -> loss")))
     metrics = pitfall_table(ctx, history, pitfall, start_norms, step_sizes, sgd)
