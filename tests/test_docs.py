@@ -390,8 +390,12 @@ def test_lesson_page_lists_its_exercises_with_hints_but_never_the_solution(site,
         only_in_solution = [line for line in exercise.solution_text().splitlines()
                             if line.strip() and line.strip() not in starter
                             and not line.strip().startswith(("#", '"""', "import", "from")) and len(line.strip()) > 12]
-        leaked = [line for line in only_in_solution if line.strip() in text and line.strip() not in shown_on_purpose]
-        assert not leaked, f"{entry.full_id}: the page shows solution code {leaked[:2]}"
+        leaked = [line.strip() for line in only_in_solution if line.strip() in text and line.strip() not in shown_on_purpose]
+        # the lesson's own text may teach a step a solution also takes (``optimizer.zero_grad()`` in the training loop
+        # it explains), never more than a third of the solution's own lines
+        taught = [line for line in leaked if line in (lesson.plugin.__doc__ or "")]
+        assert not [line for line in leaked if line not in taught], f"{entry.full_id}: the page shows solution code {leaked[:2]}"
+        assert len(taught) <= len(only_in_solution) // 3, f"{entry.full_id}: the lesson's text holds its solution: {taught}"
 
 
 # ---- output step by step ------------------------------------------------------------------------
