@@ -132,16 +132,21 @@ def practice(ctx: click.Context, lesson_id: str | None, workspace: Path | None, 
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    table = Table(title=f"Exercises of {lesson_id}", title_justify="left")
+    folder = display(written[0][1].parent) if written else ""
+    table = Table(title=f"Exercises of {lesson_id}", title_justify="left", caption=Text(f"files in {folder}/"),
+                  caption_justify="left")
     table.add_column("exercise", no_wrap=True, style="bold")  # an id is typed as a whole: never broken
-    table.add_column("title", overflow="fold")
     table.add_column("level", no_wrap=True)
     table.add_column("min", justify="right", no_wrap=True)
-    table.add_column("file", overflow="fold")
     table.add_column("status", overflow="fold")
+    wide = console.width >= 120  # titles and file names only where they fit without breaking every word
+    if wide:
+        table.add_column("title", overflow="fold")
+        table.add_column("file", overflow="fold")
     for row, (_e, path, new) in zip(rows, written):
-        table.add_row(Text(row["exercise"]), Text(row["title"]), Text(row["level"]), str(row["minutes"]),
-                      Text(display(path)), Text(row["status"] + (" (new file)" if new else " (your file, kept)")))
+        cells = [Text(row["exercise"]), Text(row["level"]), str(row["minutes"]),
+                 Text(row["status"] + (" (new file)" if new else " (your file, kept)"))]
+        table.add_row(*cells, *([Text(row["title"]), Text(path.name)] if wide else []))
     console.print(table)
     first = next((e for e, path, _ in written if status_of(e, progress, path) != "passed"), None)
     if first is None:
