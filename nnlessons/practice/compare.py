@@ -23,7 +23,7 @@ can name the mistake instead of only showing numbers.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import ModuleType
 from typing import Any
 
@@ -138,15 +138,11 @@ def _same(a: Any, b: Any) -> bool:
     return a is None and b is None
 
 
-def _tensors(value: Any, depth: int = 0) -> Iterator[torch.Tensor]:
-    if isinstance(value, torch.Tensor):
-        yield value
-    elif depth < 5 and isinstance(value, Mapping):
-        for item in value.values():
-            yield from _tensors(item, depth + 1)
-    elif depth < 5 and isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _tensors(item, depth + 1)
+def _tensors(value: Any) -> list[torch.Tensor]:
+    """The tensors in `value`, through containers, modules and optimizers (the order the learner's process uses)."""
+    from nnlessons.practice.learner_process import walk
+
+    return [found for found in walk(value) if isinstance(found, torch.Tensor)]
 
 
 def expect_no_alias(got: Any, case: Case, what: str = "your result") -> None:

@@ -195,7 +195,6 @@ class LearnerSession:
         self.learner = learner
         self.timeout = timeout
         self.deadline = time.monotonic() + timeout
-        self.broken: list[str] | None = None
         self.closed = False
         self.module = self._reply_value(self._receive(), inputs=[])
 
@@ -245,9 +244,7 @@ class LearnerSession:
         if reply.get("broken"):
             from nnlessons.practice import compare
 
-            self.broken = reply["broken"]
-            message, _where = reply["broken"]
-            raise compare.failure(message, compare.current_case or compare.Case("your code"))
+            raise compare.failure(reply["broken"], compare.current_case or compare.Case("your code"))
         if "unreadable" in reply:
             raise CheckBug(f"the learner's process could not rebuild what the check sent ({reply['unreadable']}); "
                            f"send tensors, numbers, containers and torch objects, not classes of the exercise package")

@@ -270,7 +270,7 @@ class Server:
             except (OSError, ValueError):
                 pass
         broken = self.forbid.broken
-        message["broken"] = None if broken is None else [str(broken), broken.where]
+        message["broken"] = None if broken is None else str(broken)
         message["rng"] = self.torch.get_rng_state()
         try:
             payload = wire.dump(message)
