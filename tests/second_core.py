@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -62,9 +63,12 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     started = session.config.stash.get(KEY, None)
-    if started and started["process"].poll() is None:
+    if not started:
+        return
+    if started["process"].poll() is None:
         os.killpg(started["process"].pid, signal.SIGKILL)
         started["process"].wait()
+    shutil.rmtree(started["folder"], ignore_errors=True)  # the folder this plugin made, with its logs
 
 
 def _finished(config: pytest.Config, name: str) -> tuple[int, str]:
