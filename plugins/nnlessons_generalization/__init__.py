@@ -83,7 +83,7 @@ with the gradient alone. With `m_hat` and `v_hat` the bias-corrected moment esti
 \begin{aligned}
 g' &= g + \lambda w, \quad w \leftarrow w - \text{lr} \cdot \hat{m}(g') / (\sqrt{\hat{v}(g')} + \epsilon) && \text{Adam, L2 in the gradient} \\
 w &\leftarrow w - \text{lr} \cdot \lambda w - \text{lr} \cdot \hat{m}(g) / (\sqrt{\hat{v}(g)} + \epsilon) && \text{AdamW, decoupled} \\
-\text{first step: } & \hat{m} = g', \ \hat{v} = g'^2, \text{ so the step is } -\text{lr} \cdot g' / (|g'| + \epsilon)
+\text{first step: } \hat{m} &= g', \ \hat{v} = g'^2, \text{ so the step is } -\text{lr} \cdot g' / (|g'| + \epsilon)
 \end{aligned}
 ```
 
